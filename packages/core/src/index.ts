@@ -1,1 +1,12 @@
-export {};
+/**
+ * @data-platform/core: configuration, naming, tagging, the base stack and shared helpers.
+ * @packageDocumentation
+ */
+export * from './errors';
+export * from './config/schema';
+export * from './config/loader';
+export * from './naming';
+export * from './tags';
+export * from './platform-stack';
+export * from './stateful';
+export * from './testing';

@@ -1,0 +1,3 @@
+// Registers the cdktf jest matchers (toHaveResource, toHaveResourceWithProperties, ...).
+const { Testing } = require('cdktf');
+Testing.setupJest();

@@ -45,6 +45,8 @@ export function isPlatformError(e: unknown): e is PlatformError {
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'missing';
   if (typeof value === 'string') return JSON.stringify(value);
+  // JSON.stringify renders these as null (YAML's .inf and .nan parse to them).
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const json = JSON.stringify(value);
   if (json === undefined) return String(value);
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;

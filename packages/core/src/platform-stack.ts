@@ -35,7 +35,9 @@ export interface PlatformStackProps {
  * - Provider: the environment's region, `allowed_account_ids` (a plan can never run against the
  *   wrong account), the deploy role assumed, default tags.
  * - Backend: S3, key `<keyPrefix>/<stack>.tfstate`, encrypted, S3 native locking (`use_lockfile`).
- * - Offline environments: mock credentials, the provider's skip flags and a local backend.
+ * - Offline environments: mock credentials, the provider's skip flags and a local backend; no
+ *   `allowed_account_ids`, since with `skip_requesting_account_id` the provider knows no account
+ *   id and would reject every plan ("AWS account ID not allowed").
  */
 export class PlatformStack extends TerraformStack {
   /** The stack that contains `scope`. */
@@ -64,11 +66,13 @@ export class PlatformStack extends TerraformStack {
 
     this.provider = new AwsProvider(this, 'aws', {
       region: env.region,
-      allowedAccountIds: [env.account],
       defaultTags: [{ tags: defaultTags(env) }],
       ...(env.offline
         ? OFFLINE_PROVIDER
-        : { assumeRole: [{ roleArn: env.deployRole, sessionName: `${env.project}-${env.name}-deploy` }] }),
+        : {
+            allowedAccountIds: [env.account],
+            assumeRole: [{ roleArn: env.deployRole, sessionName: `${env.project}-${env.name}-deploy` }],
+          }),
     });
 
     if (env.offline || !env.state || !env.deployRole) {

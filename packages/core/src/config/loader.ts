@@ -1,9 +1,17 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { PlatformError, Problem, describeValue } from '../errors';
-import { ENVIRONMENT_DEFAULTS, EnvironmentConfig, RESERVED_TAG_KEYS, arnAccount, cidrProblem, environmentSchema } from './schema';
+import {
+  ENVIRONMENT_DEFAULTS,
+  EnvironmentConfig,
+  RESERVED_TAG_KEYS,
+  ZONE_LIFECYCLE_DEFAULTS,
+  arnAccount,
+  cidrProblem,
+  environmentSchema,
+} from './schema';
 
 /** Stages whose stateful resources must be protected and whose plans need a real account. */
 export const PROTECTED_STAGES = ['staging', 'production'] as const;
@@ -19,14 +27,19 @@ export const PROTECTED_STAGES = ['staging', 'production'] as const;
  * @throws PlatformError listing every problem
  */
 export function parseEnvironment(text: string, file: string): EnvironmentConfig {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  // With prettyErrors off, YAMLError.linePos stays unset; a LineCounter gives the position instead.
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
   if (doc.errors.length > 0) {
     throw new PlatformError(
       file,
-      doc.errors.map((e) => ({
-        path: '',
-        message: `is not valid YAML at line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}: ${firstLine(e.message)}`,
-      })),
+      // yaml often reports one mistake as several errors at the same place: keep the first.
+      doc.errors
+        .filter((e, i, all) => all.findIndex((o) => o.pos[0] === e.pos[0]) === i)
+        .map((e) => {
+          const { line, col } = lines.linePos(e.pos[0]);
+          return { path: '', message: `is not valid YAML at line ${line}, column ${col}: ${yamlErrorText(e.code, e.message, text, e.pos[0])}` };
+        }),
     );
   }
   const raw: unknown = doc.toJS();
@@ -34,12 +47,15 @@ export function parseEnvironment(text: string, file: string): EnvironmentConfig 
     throw new PlatformError(file, [{ path: '', message: 'is empty; start from environments/local.yaml, the smallest valid file' }]);
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new PlatformError(file, [{ path: '', message: `is ${describeValue(raw)}, not a mapping of fields; start from environments/local.yaml` }]);
+    const shown = typeof raw === 'object' ? typeName(raw) : `${typeName(raw)} (${describeValue(raw)})`;
+    throw new PlatformError(file, [{ path: '', message: `is ${shown}, not a mapping of fields (key: value lines); start from environments/local.yaml` }]);
   }
 
   const parsed = environmentSchema.safeParse(raw, { reportInput: true });
-  const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap(issueToProblems);
-  problems.push(...crossFieldProblems(raw as Record<string, unknown>, file));
+  const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueToProblems(issue, file));
+  // A field that is wrong on its own is reported once, by the schema, not again by a cross-field check.
+  const reported = new Set(problems.map((p) => p.path));
+  problems.push(...crossFieldProblems(raw as Record<string, unknown>, file).filter((p) => !reported.has(p.path)));
   if (problems.length > 0 || !parsed.success) throw new PlatformError(file, problems);
   return parsed.data;
 }
@@ -73,10 +89,14 @@ export function listEnvironments(dir: string): string[] {
 export function loadEnvironments(dir: string, names?: readonly string[]): EnvironmentConfig[] {
   const available = listEnvironments(dir);
   const shownDir = relative(process.cwd(), dir) || '.';
+  if (!existsSync(dir)) {
+    throw new PlatformError(shownDir, [{ path: '', message: 'does not exist; pass the directory holding the <env>.yaml files (environments/ in the repository)' }]);
+  }
   if (available.length === 0) {
     throw new PlatformError(shownDir, [{ path: '', message: 'holds no <env>.yaml files; add one (see environments/local.yaml in the repository)' }]);
   }
-  const wanted = names && names.length > 0 ? [...names] : available;
+  // Deduplicated: an environment named twice would otherwise clash with itself (same account, same state).
+  const wanted = names && names.length > 0 ? [...new Set(names)] : available;
   const unknown = wanted.filter((n) => !available.includes(n));
   if (unknown.length > 0) {
     throw new PlatformError(shownDir, [
@@ -129,7 +149,7 @@ function crossEnvironmentProblems(envs: readonly EnvironmentConfig[], dir: strin
 /** Checks that need more than one field; works on the raw input so it reports alongside schema problems. */
 function crossFieldProblems(raw: Record<string, unknown>, file: string): Problem[] {
   const problems: Problem[] = [];
-  const expectedName = basename(file).replace(/\.ya?ml$/, '');
+  const expectedName = environmentName(file);
   if (typeof raw.name === 'string' && raw.name !== expectedName) {
     problems.push({ path: 'name', message: `is "${raw.name}" but the file is ${basename(file)}; make them equal (name: ${expectedName}) or rename the file` });
   }
@@ -137,7 +157,8 @@ function crossFieldProblems(raw: Record<string, unknown>, file: string): Problem
   const stage = typeof raw.stage === 'string' ? raw.stage : ENVIRONMENT_DEFAULTS.stage;
   const protect = typeof raw.protect === 'boolean' ? raw.protect : ENVIRONMENT_DEFAULTS.protect;
   const layout = typeof raw.layout === 'string' ? raw.layout : ENVIRONMENT_DEFAULTS.layout;
-  const account = typeof raw.account === 'string' ? raw.account : undefined;
+  // Compared with deployRole only when valid: a malformed account is reported once, by the schema.
+  const account = typeof raw.account === 'string' && /^\d{12}$/.test(raw.account) ? raw.account : undefined;
 
   if ((PROTECTED_STAGES as readonly string[]).includes(stage)) {
     if (!protect) {
@@ -148,7 +169,8 @@ function crossFieldProblems(raw: Record<string, unknown>, file: string): Problem
     }
   }
   if (offline && layout === 'layered') {
-    problems.push({ path: 'layout', message: 'is "layered" in an offline environment; use layout: single (offline plans have no remote state to read other layers from)' });
+    const shown = raw.layout === undefined ? '"layered" (the default)' : '"layered"';
+    problems.push({ path: 'layout', message: `is ${shown} in an offline environment; set layout: single (offline plans have no remote state to read other layers from)` });
   }
   if (!offline) {
     if (raw.deployRole === undefined) {
@@ -176,7 +198,7 @@ function crossFieldProblems(raw: Record<string, unknown>, file: string): Problem
     }
     if (Array.isArray(network.availabilityZones) && typeof raw.region === 'string') {
       network.availabilityZones.forEach((az, i) => {
-        if (typeof az === 'string' && /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(az) && !az.startsWith(raw.region as string)) {
+        if (typeof az === 'string' && /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(az) && az.slice(0, -1) !== raw.region) {
           problems.push({ path: `network.availabilityZones.${i}`, message: `is "${az}", outside region ${raw.region}; use zones of ${raw.region} (e.g. ${raw.region}a)` });
         }
       });
@@ -191,21 +213,23 @@ function crossFieldProblems(raw: Record<string, unknown>, file: string): Problem
   if (zones && typeof zones === 'object') {
     for (const [zone, lc] of Object.entries(zones)) {
       if (!lc || typeof lc !== 'object') continue;
-      const ia = typeof lc.infrequentAccessDays === 'number' ? lc.infrequentAccessDays : 90;
+      const ia = typeof lc.infrequentAccessDays === 'number' ? lc.infrequentAccessDays : ZONE_LIFECYCLE_DEFAULTS.infrequentAccessDays;
+      const iaShown = lc.infrequentAccessDays === undefined ? `infrequentAccessDays, default ${ia}` : `infrequentAccessDays ${ia}`;
       if (typeof lc.archiveDays === 'number' && lc.archiveDays < ia + 30) {
-        problems.push({ path: `lake.zones.${zone}.archiveDays`, message: `is ${lc.archiveDays}; use ${ia + 30} or more (S3 keeps objects in Standard-IA for 30 days, after infrequentAccessDays ${ia})` });
+        problems.push({ path: `lake.zones.${zone}.archiveDays`, message: `is ${lc.archiveDays}; use ${ia + 30} or more, 30 days after the move to Standard-IA (${iaShown}): S3 keeps objects in Standard-IA at least 30 days before Glacier` });
       }
-      const lastTransition = typeof lc.archiveDays === 'number' ? lc.archiveDays : ia;
-      if (typeof lc.expirationDays === 'number' && lc.expirationDays <= lastTransition) {
-        problems.push({ path: `lake.zones.${zone}.expirationDays`, message: `is ${lc.expirationDays}; use more than ${lastTransition} (objects would expire before their last transition), or remove the transition` });
+      const archived = typeof lc.archiveDays === 'number';
+      const lastDay = archived ? (lc.archiveDays as number) : ia;
+      if (typeof lc.expirationDays === 'number' && lc.expirationDays <= lastDay) {
+        problems.push({ path: `lake.zones.${zone}.expirationDays`, message: `is ${lc.expirationDays}; use more than ${lastDay}, the day of the last transition (${archived ? `archiveDays ${lastDay}` : iaShown}): S3 expires objects only after their transitions` });
       }
     }
   }
   return problems;
 }
 
-/** Turns one zod issue into user-facing problems. */
-function issueToProblems(issue: z.core.$ZodIssue): Problem[] {
+/** Turns one zod issue of `file` into user-facing problems. */
+function issueToProblems(issue: z.core.$ZodIssue, file: string): Problem[] {
   const path = issue.path.map(String).join('.');
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
@@ -222,16 +246,53 @@ function issueToProblems(issue: z.core.$ZodIssue): Problem[] {
     }
     case 'invalid_type': {
       const description = schemaAt(issue.path)?.description;
-      if (input === undefined) {
-        return [{ path, message: `is missing; add it${description ? ` (${description})` : ''}` }];
+      if (input === undefined && path === 'name') {
+        return [{ path, message: `is missing; add name: ${environmentName(file)} (the file name without .yaml)` }];
       }
-      const expected = issue.expected === 'object' ? 'a mapping of fields' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`;
-      const custom = issue.message.startsWith('use ') ? issue.message : `use ${expected}`;
-      return [{ path, message: `is ${describeValue(input)} (${typeName(input)}); ${custom}` }];
+      if (input === undefined) {
+        return [{ path, message: `is missing; add it${description ? `: ${description.replace(/\.$/, '')}` : ''}` }];
+      }
+      const fix = issue.message.startsWith('use ') ? issue.message : genericFix(issue.expected, input);
+      // `key:` with nothing after it is null in YAML: say "empty", not "null".
+      const received = input === null ? 'empty' : `${describeValue(input)} (${typeName(input)})`;
+      return [{ path, message: `is ${received}; ${fix}` }];
+    }
+    case 'invalid_key': {
+      // A record key that fails its own schema: zod nests the key's issues under a generic message.
+      const fix = issue.issues.map((i) => i.message).find((m) => m.startsWith('use ')) ?? 'use a different key';
+      return [{ path, message: `is not an allowed key; ${fix}` }];
     }
     default:
       return [{ path, message: `is ${describeValue(input)}; ${issue.message}` }];
   }
+}
+
+/** The fix for a value of the wrong type, when the schema gives none of its own. */
+function genericFix(expected: string, input: unknown): string {
+  if (expected === 'object') return 'use a mapping of fields (key: value lines, indented under this key)';
+  if (expected === 'array') return 'use a list ([a, b] or one "- item" line each)';
+  if (expected === 'string') {
+    return typeof input === 'number' || typeof input === 'boolean' ? `use text: quote it ("${String(input)}")` : 'use text';
+  }
+  return `use a ${expected}`;
+}
+
+/** yaml's message for one syntax error, made specific where yaml's own is generic. */
+function yamlErrorText(code: string, message: string, text: string, offset: number): string {
+  if (code === 'DUPLICATE_KEY') {
+    const key = /^["']?([^"':\n,{}]+)/.exec(text.slice(offset))?.[1]?.trim();
+    if (key) return `key "${key}" appears twice in the same mapping; keep one`;
+  }
+  if (code === 'BAD_INDENT' || code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'MULTILINE_IMPLICIT_KEY') {
+    return `${firstLine(message)}; check the indentation of this line and the next`;
+  }
+  if (code === 'TAB_AS_INDENT') return `${firstLine(message)}; indent with spaces`;
+  return firstLine(message);
+}
+
+/** The environment name a file must declare: its base name without .yaml. */
+function environmentName(file: string): string {
+  return basename(file).replace(/\.ya?ml$/, '');
 }
 
 function typeName(value: unknown): string {

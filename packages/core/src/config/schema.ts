@@ -54,12 +54,12 @@ const CIDR_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 /** An integer in [min, max]; the message says the allowed range. */
 function intRange(min: number, max: number, description: string) {
   const fix = `use a whole number from ${min} to ${max}`;
-  return z.number().int({ error: fix }).min(min, { error: fix }).max(max, { error: fix }).describe(description);
+  return z.number({ error: fix }).int({ error: fix }).min(min, { error: fix }).max(max, { error: fix }).describe(description);
 }
 
-const accountId = z
-  .string()
-  .regex(ACCOUNT_RE, { error: 'use the 12-digit AWS account id, quoted ("012345678901") so YAML keeps leading zeros' });
+const ACCOUNT_FIX = 'use the 12-digit AWS account id, quoted ("012345678901") so YAML keeps leading zeros';
+// The type error carries the fix too: an unquoted id is a YAML number, its leading zeros already lost.
+const accountId = z.string({ error: ACCOUNT_FIX }).regex(ACCOUNT_RE, { error: ACCOUNT_FIX });
 
 const roleArn = z
   .string()
@@ -143,7 +143,7 @@ export const environmentSchema = z
       .describe('Short project name, the first part of every resource name.'),
     stage: z.enum(STAGES, { error: `use one of ${STAGES.join(', ')}` }).default(ENVIRONMENT_DEFAULTS.stage)
       .describe('What the environment is for. staging and production must be protected and online.'),
-    account: accountId.describe('AWS account id of this environment (one account per environment).'),
+    account: accountId.describe('AWS account id of this environment, 12 digits in quotes (one account per environment).'),
     region: z.string().regex(REGION_RE, { error: 'use an AWS region name such as "eu-west-1"' })
       .describe('AWS region the environment is deployed to.'),
     deployRole: roleArn.optional()

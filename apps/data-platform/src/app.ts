@@ -1,0 +1,42 @@
+/**
+ * The cdktf app (entry point: main.ts): loads the environment files and builds every environment's stacks.
+ *
+ * - `PLATFORM_ENVIRONMENTS=local,dev` limits it to those environments (default: every file).
+ * - `PLATFORM_ENV_DIR` reads environment files from another directory (default: environments/).
+ *
+ * Bad input prints one line per problem (file, field, fix) and exits 1, without a stack trace.
+ */
+import { App } from 'cdktf';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PLATFORM_MANIFEST, isPlatformError, loadEnvironments, platformManifest } from '@data-platform/core';
+import { buildEnvironment } from './environment';
+
+/** Default directory of the environment files. */
+export const ENVIRONMENTS_DIR = join(__dirname, '..', '..', '..', 'environments');
+
+/** Reads the environment selection from process variables. */
+export function selection(vars: NodeJS.ProcessEnv = process.env): { dir: string; names?: string[] } {
+  const names = vars.PLATFORM_ENVIRONMENTS?.split(',').map((s) => s.trim()).filter(Boolean);
+  return { dir: vars.PLATFORM_ENV_DIR ?? ENVIRONMENTS_DIR, names: names && names.length > 0 ? names : undefined };
+}
+
+/** Builds and synthesizes the app into `CDKTF_OUTDIR` (or cdktf.out). */
+export function main(): void {
+  const { dir, names } = selection();
+  const app = new App();
+  const built = loadEnvironments(dir, names).map((env) => buildEnvironment(app, env));
+  app.synth();
+  writeFileSync(join(app.outdir, PLATFORM_MANIFEST), `${JSON.stringify(platformManifest(built), null, 2)}\n`);
+}
+
+/** Runs {@link main}; bad input prints its problems and exits 1 (no stack trace). */
+export function runMain(): void {
+  try {
+    main();
+  } catch (e) {
+    if (!isPlatformError(e)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
+}

@@ -7,10 +7,10 @@
  * Terraform runs per stack in parallel (bounded by lib/stacks.ts) with a shared plugin cache;
  * set PLATFORM_TF_MIRROR on machines without the Terraform registry.
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAYERS, listEnvironments, loadEnvironments, stackName } from '@data-platform/core';
-import { planStack, validateStack, TERRAFORM_PARALLELISM } from './lib/stacks';
+import { TERRAFORM_PARALLELISM, planStack, validateStack, warmPluginCache } from './lib/stacks';
 import { REPO_ROOT, SynthResult, SynthesizedStackInfo, synth } from './lib/synth';
 import { TerraformSetup, WORK_DIR, checkTerraform, formatDiagnostics, init, terraformSetup, test as terraformTest } from './lib/terraform';
 
@@ -27,6 +27,7 @@ function synthOnce() {
     const setup = terraformSetup();
     await checkTerraform(setup.env);
     const result = await synth({ outdir: join(WORK_DIR, 'test-synth') });
+    await warmPluginCache(setup, result.stacks[0]);
     return { setup, result };
   })();
   return ready;
@@ -70,6 +71,20 @@ test('every environment file synthesizes into its stacks', async () => {
 
 test('there is an offline environment to plan without an AWS account', () => {
   expect(offlineStacks.length).toBeGreaterThan(0);
+});
+
+test('stateful resources of protected environments cannot be destroyed by a plan', async () => {
+  const { result } = await synthOnce();
+  const protectedStacks = result.stacks.filter((s) => s.protect);
+  expect(protectedStacks.map((s) => s.environment)).toEqual(expect.arrayContaining(['staging', 'prod']));
+  for (const s of protectedStacks) {
+    const tf = JSON.parse(readFileSync(join(s.dir, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, { lifecycle?: { prevent_destroy?: boolean } }>> };
+    expect(s.stateful.length).toBeGreaterThan(0);
+    for (const address of s.stateful) {
+      const [type, name] = address.split('.');
+      expect({ address, preventDestroy: tf.resource[type]?.[name]?.lifecycle?.prevent_destroy }).toEqual({ address, preventDestroy: true });
+    }
+  }
 });
 
 describe('terraform validate', () => {

@@ -43,7 +43,17 @@ export async function planStack(setup: TerraformSetup, stack: SynthesizedStackIn
   return { summary: summarizePlan(stack.name, plan, stack.stateful), plan };
 }
 
-/** Runs `fn` on every stack, {@link TERRAFORM_PARALLELISM} at once. */
-export function forEachStack<R>(stacks: readonly SynthesizedStackInfo[], fn: (s: SynthesizedStackInfo) => Promise<R>): Promise<R[]> {
-  return mapLimit(stacks, TERRAFORM_PARALLELISM, fn);
+/**
+ * Runs `fn` on every stack, {@link TERRAFORM_PARALLELISM} at once. The first stack runs alone:
+ * it fills the shared plugin cache, which concurrent `terraform init`s must not race to create.
+ */
+export async function forEachStack<R>(stacks: readonly SynthesizedStackInfo[], fn: (s: SynthesizedStackInfo) => Promise<R>): Promise<R[]> {
+  if (stacks.length === 0) return [];
+  const first = await fn(stacks[0]);
+  return [first, ...(await mapLimit(stacks.slice(1), TERRAFORM_PARALLELISM, fn))];
+}
+
+/** Installs providers into the shared plugin cache once, before stacks initialise in parallel. */
+export async function warmPluginCache(setup: TerraformSetup, stack: SynthesizedStackInfo): Promise<void> {
+  await init(setup, stack.dir, false);
 }

@@ -234,7 +234,6 @@ export function test(setup: TerraformSetup, cwd: string): Promise<string> {
 }
 
 function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\u001b\[[0-9;]*m/g, '');
 }
 

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { PlatformError, Problem, describeValue } from '../errors';
@@ -88,7 +88,7 @@ export function listEnvironments(dir: string): string[] {
  */
 export function loadEnvironments(dir: string, names?: readonly string[]): EnvironmentConfig[] {
   const available = listEnvironments(dir);
-  const shownDir = relative(process.cwd(), dir) || '.';
+  const shownDir = displayPath(dir);
   if (!existsSync(dir)) {
     throw new PlatformError(shownDir, [{ path: '', message: 'does not exist; pass the directory holding the <env>.yaml files (environments/ in the repository)' }]);
   }
@@ -363,4 +363,11 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length];
+}
+
+/** `path` relative to the working directory when inside it (short messages), else absolute. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  if (rel === '') return '.';
+  return rel.startsWith('..') || isAbsolute(rel) ? resolve(path) : rel;
 }

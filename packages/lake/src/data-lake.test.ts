@@ -1,0 +1,438 @@
+import { createHash } from 'node:crypto';
+import { App, TerraformStack } from 'cdktf';
+import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import {
+  EnvironmentConfig,
+  EnvironmentInput,
+  LAKE_DEFAULTS,
+  LakeConfig,
+  PlatformError,
+  PlatformStack,
+  SynthesizedStack,
+  ZONES,
+  synthesize,
+  testApp,
+  testEnvironment,
+} from '@data-platform/core';
+import { DataLake, GRANTABLE_ZONES } from './data-lake';
+
+interface Statement {
+  sid: string;
+  effect: string;
+  actions: string[];
+  resources: string[];
+  condition?: Array<{ test: string; variable: string; values: string[] }>;
+}
+
+const ASSUME_GLUE = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'glue.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+const BUCKET_ADDRESSES = ['lake_access_logs_bucket', 'lake_athena_results_bucket', 'lake_curated_bucket', 'lake_processed_bucket', 'lake_raw_bucket'];
+const STATEFUL_ADDRESSES = [
+  'aws_glue_catalog_database.lake_curated_database',
+  'aws_glue_catalog_database.lake_processed_database',
+  'aws_glue_catalog_database.lake_raw_database',
+  'aws_kms_key.lake_key',
+  ...BUCKET_ADDRESSES.map((a) => `aws_s3_bucket.${a}`),
+];
+
+function env(overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig {
+  return testEnvironment({ name: 'dev', ...overrides });
+}
+
+function lakeIn(app: App, environment = env(), config: LakeConfig = environment.lake) {
+  const stack = new PlatformStack(app, 'dev-lake', { env: environment });
+  const lake = new DataLake(stack, 'lake', { config });
+  return { stack, lake };
+}
+
+function synth(environment = env(), config?: LakeConfig) {
+  const built = lakeIn(testApp(), environment, config);
+  return { ...built, ...synthesize(built.stack) };
+}
+
+/** The lake with a consumer role in the same stack. */
+function withRole(environment = env()) {
+  const { stack, lake } = lakeIn(testApp(), environment);
+  const role = new IamRole(stack, 'loader', { name: 'loader', assumeRolePolicy: ASSUME_GLUE });
+  return { stack, lake, role };
+}
+
+function resource(tf: SynthesizedStack, type: string, name: string): Record<string, unknown> {
+  const found = tf.resource?.[type]?.[name];
+  if (!found) throw new Error(`no ${type}.${name} in ${Object.keys(tf.resource?.[type] ?? {}).join(', ')}`);
+  return found;
+}
+
+function lifecycleRule(tf: SynthesizedStack, bucket: string): Record<string, unknown> {
+  return (resource(tf, 'aws_s3_bucket_lifecycle_configuration', `${bucket}_lifecycle`).rule as Array<Record<string, unknown>>)[0];
+}
+
+/** The statements of the policy document a grant's inline policy uses. */
+function grantStatements(tf: SynthesizedStack, policy: IamRolePolicy): Statement[] {
+  const attached = resource(tf, 'aws_iam_role_policy', policy.friendlyUniqueId).policy as string;
+  const document = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(attached)?.[1];
+  if (!document) throw new Error(`policy ${attached} is not a policy document's JSON`);
+  return tf.data?.aws_iam_policy_document[document].statement as Statement[];
+}
+
+const hash8 = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 8);
+const VIA_S3 = [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.eu-west-1.amazonaws.com'] }];
+const KEY_ARN = '${aws_kms_key.lake_key.arn}';
+
+describe('DataLake', () => {
+  describe('resources', () => {
+    it('creates the key, five buckets named after their role and three Glue databases', () => {
+      const { tf, json } = synth();
+      expect(Object.keys(tf.resource?.aws_kms_key ?? {})).toEqual(['lake_key']);
+      const names = Object.fromEntries(Object.entries(tf.resource?.aws_s3_bucket ?? {}).map(([a, b]) => [a, b.bucket]));
+      expect(names).toEqual({
+        lake_access_logs_bucket: 'adp-dev-lake-access-logs-111111111111',
+        lake_raw_bucket: 'adp-dev-lake-raw-111111111111',
+        lake_processed_bucket: 'adp-dev-lake-processed-111111111111',
+        lake_curated_bucket: 'adp-dev-lake-curated-111111111111',
+        lake_athena_results_bucket: 'adp-dev-lake-athena-results-111111111111',
+      });
+      expect(json).toHaveResourceWithProperties(GlueCatalogDatabase, { name: 'adp_dev_lake_raw' });
+    });
+
+    it('names each zone database <project>_<env>_lake_<zone> and locates it at the zone bucket root', () => {
+      const { tf } = synth();
+      for (const zone of ZONES) {
+        expect(resource(tf, 'aws_glue_catalog_database', `lake_${zone}_database`)).toMatchObject({
+          name: `adp_dev_lake_${zone}`,
+          location_uri: `s3://\${aws_s3_bucket.lake_${zone}_bucket.bucket}/`,
+        });
+      }
+    });
+
+    it('exposes the key, the zone buckets, the Athena results and access-logs buckets and the databases', () => {
+      const { lake } = synth();
+      expect(Object.keys(lake.zones)).toEqual([...ZONES]);
+      expect(ZONES.map((z) => lake.zones[z].role)).toEqual(['raw', 'processed', 'curated']);
+      expect(lake.athenaResults.role).toBe('athena-results');
+      expect(lake.accessLogs.role).toBe('access-logs');
+      expect(Object.keys(lake.databases)).toEqual([...ZONES]);
+      expect(lake.databases.raw).toBeInstanceOf(GlueCatalogDatabase);
+      expect(lake.key.key.friendlyUniqueId).toBe('lake_key');
+    });
+
+    it('encrypts every bucket but the access logs with the lake key, and the access logs with SSE-S3', () => {
+      const { tf } = synth();
+      for (const bucket of ['lake_raw', 'lake_processed', 'lake_curated', 'lake_athena_results']) {
+        expect(resource(tf, 'aws_s3_bucket_server_side_encryption_configuration', `${bucket}_encryption`).rule).toEqual([
+          { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: KEY_ARN }, bucket_key_enabled: true },
+        ]);
+      }
+      expect(resource(tf, 'aws_s3_bucket_server_side_encryption_configuration', 'lake_access_logs_encryption').rule).toEqual([
+        { apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } },
+      ]);
+    });
+
+    it('gives every bucket versioning, blocked public access, disabled ACLs and a TLS-only policy', () => {
+      const { tf } = synth();
+      for (const bucket of ['lake_raw', 'lake_processed', 'lake_curated', 'lake_athena_results', 'lake_access_logs']) {
+        expect(resource(tf, 'aws_s3_bucket_versioning', `${bucket}_versioning`).versioning_configuration).toEqual({ status: 'Enabled' });
+        expect(resource(tf, 'aws_s3_bucket_public_access_block', `${bucket}_public_access_block`)).toMatchObject({
+          block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+        });
+        expect(resource(tf, 'aws_s3_bucket_ownership_controls', `${bucket}_ownership`).rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+        const sids = (tf.data?.aws_iam_policy_document[`${bucket}_policy`].statement as Statement[]).map((s) => s.sid);
+        expect(sids).toContain('DenyInsecureTransport');
+        expect(sids).toContain('DenyOtherEncryption');
+      }
+    });
+
+    it('logs the access of every other bucket to the access-logs bucket, under the bucket role', () => {
+      const { tf } = synth();
+      const logging = Object.values(tf.resource?.aws_s3_bucket_logging ?? {}).map((l) => [l.bucket, l.target_bucket, l.target_prefix]);
+      const logs = '${aws_s3_bucket.lake_access_logs_bucket.id}';
+      expect(logging).toEqual(expect.arrayContaining([
+        ['${aws_s3_bucket.lake_raw_bucket.id}', logs, 'raw/'],
+        ['${aws_s3_bucket.lake_processed_bucket.id}', logs, 'processed/'],
+        ['${aws_s3_bucket.lake_curated_bucket.id}', logs, 'curated/'],
+        ['${aws_s3_bucket.lake_athena_results_bucket.id}', logs, 'athena-results/'],
+      ]));
+      expect(logging).toHaveLength(4);
+    });
+
+    it('sends the object events of the zone buckets, and only those, to EventBridge', () => {
+      const { tf } = synth();
+      expect(Object.keys(tf.resource?.aws_s3_bucket_notification ?? {}).sort()).toEqual(['lake_curated_notification', 'lake_processed_notification', 'lake_raw_notification']);
+      expect(Object.values(tf.resource?.aws_s3_bucket_notification ?? {}).every((n) => n.eventbridge === true)).toBe(true);
+    });
+  });
+
+  describe('configuration', () => {
+    it('applies the environment defaults: key window, zone transitions, Athena and access-log expirations, upload cleanup', () => {
+      const { tf } = synth();
+      expect(resource(tf, 'aws_kms_key', 'lake_key').deletion_window_in_days).toBe(LAKE_DEFAULTS.keyDeletionWindowDays);
+      for (const zone of ZONES) {
+        expect(lifecycleRule(tf, `lake_${zone}`)).toMatchObject({
+          transition: [{ days: 90, storage_class: 'STANDARD_IA' }],
+          noncurrent_version_expiration: [{ noncurrent_days: 90 }],
+          abort_incomplete_multipart_upload: [{ days_after_initiation: LAKE_DEFAULTS.abortIncompleteUploadDays }],
+        });
+        expect(lifecycleRule(tf, `lake_${zone}`).expiration).toBeUndefined();
+      }
+      expect(lifecycleRule(tf, 'lake_athena_results')).toMatchObject({
+        expiration: [{ days: LAKE_DEFAULTS.athenaResultsExpirationDays }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: LAKE_DEFAULTS.abortIncompleteUploadDays }],
+      });
+      expect(lifecycleRule(tf, 'lake_athena_results').transition).toBeUndefined();
+      expect(lifecycleRule(tf, 'lake_access_logs')).toMatchObject({ expiration: [{ days: LAKE_DEFAULTS.accessLogsExpirationDays }] });
+      expect(lifecycleRule(tf, 'lake_access_logs').transition).toBeUndefined();
+    });
+
+    it('takes each zone lifecycle, the key window and the expirations from the lake config', () => {
+      const { tf } = synth(env({
+        lake: {
+          keyDeletionWindowDays: 7,
+          abortIncompleteUploadDays: 3,
+          athenaResultsExpirationDays: 5,
+          accessLogsExpirationDays: 400,
+          zones: { raw: { infrequentAccessDays: 30, archiveDays: 60, expirationDays: 365, noncurrentVersionExpirationDays: 10 } },
+        },
+      }));
+      expect(resource(tf, 'aws_kms_key', 'lake_key').deletion_window_in_days).toBe(7);
+      expect(lifecycleRule(tf, 'lake_raw')).toMatchObject({
+        transition: [{ days: 30, storage_class: 'STANDARD_IA' }, { days: 60, storage_class: 'GLACIER_IR' }],
+        expiration: [{ days: 365 }],
+        noncurrent_version_expiration: [{ noncurrent_days: 10 }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 3 }],
+      });
+      expect(lifecycleRule(tf, 'lake_processed').transition).toEqual([{ days: 90, storage_class: 'STANDARD_IA' }]);
+      expect(lifecycleRule(tf, 'lake_athena_results').expiration).toEqual([{ days: 5 }]);
+      expect(lifecycleRule(tf, 'lake_access_logs').expiration).toEqual([{ days: 400 }]);
+    });
+  });
+
+  describe('addresses', () => {
+    it('pins the key, the five buckets and the three databases', () => {
+      const { stack, tf } = synth();
+      expect([...stack.statefulAddresses].sort()).toEqual(STATEFUL_ADDRESSES);
+      for (const address of STATEFUL_ADDRESSES) {
+        const [type, name] = address.split('.');
+        expect(tf.resource?.[type]?.[name]).toBeDefined();
+      }
+    });
+
+    it('prevents destroying every stateful resource when the environment is protected', () => {
+      const { tf } = synth(env({ protect: true }));
+      for (const address of STATEFUL_ADDRESSES) {
+        const [type, name] = address.split('.');
+        expect(resource(tf, type, name).lifecycle).toEqual({ prevent_destroy: true });
+      }
+    });
+
+    it('lets every stateful resource be destroyed when the environment is not protected', () => {
+      const { tf } = synth(env({ protect: false }));
+      for (const address of STATEFUL_ADDRESSES) {
+        const [type, name] = address.split('.');
+        expect(resource(tf, type, name).lifecycle).toBeUndefined();
+      }
+    });
+  });
+
+  describe('validation', () => {
+    const base = env().lake;
+
+    it('reports every config problem at once, by its path in the lake section, and creates nothing', () => {
+      const config: LakeConfig = {
+        ...base,
+        keyDeletionWindowDays: 3,
+        accessLogsExpirationDays: 30,
+        zones: { ...base.zones, raw: { ...base.zones.raw, archiveDays: 100 }, curated: { ...base.zones.curated, infrequentAccessDays: 10 } },
+      };
+      const stack = new PlatformStack(testApp(), 'dev-lake', { env: env() });
+      let error: unknown;
+      try {
+        new DataLake(stack, 'lake', { config });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(PlatformError);
+      expect((error as PlatformError).message).toBe([
+        'DataLake dev-lake/lake: keyDeletionWindowDays is 3; use a whole number from 7 to 30 (the window KMS allows before deleting a key)',
+        'DataLake dev-lake/lake: accessLogsExpirationDays is 30; use 90 or more (access logs are kept for audits)',
+        'DataLake dev-lake/lake: zones.raw.archiveDays is 100; use 120 or more (at least 30 days after infrequentAccessDays, 90: S3 keeps objects in Standard-IA that long)',
+        'DataLake dev-lake/lake: zones.curated.infrequentAccessDays is 10; use a whole number of 30 or more (S3 moves objects to Standard-IA no earlier than 30 days)',
+      ].join('\n'));
+      expect(stack.node.findAll().filter((c) => c instanceof S3Bucket || c instanceof GlueCatalogDatabase)).toEqual([]);
+      expect(stack.statefulAddresses.size).toBe(0);
+    });
+
+    it('rejects a zone expiration that comes before its last transition', () => {
+      const config: LakeConfig = { ...base, zones: { ...base.zones, processed: { ...base.zones.processed, expirationDays: 60 } } };
+      expect(() => synth(env(), config)).toThrow(
+        'zones.processed.expirationDays is 60; use more than 90 (objects expire after their last transition, infrequentAccessDays), or remove the transition',
+      );
+    });
+
+    it('rejects an Athena results expiration and an upload cleanup below one day', () => {
+      const config: LakeConfig = { ...base, athenaResultsExpirationDays: 0, abortIncompleteUploadDays: 0 };
+      expect(() => synth(env(), config)).toThrow(
+        'DataLake dev-lake/lake: abortIncompleteUploadDays is 0; use a whole number of 1 or more\n'
+        + 'DataLake dev-lake/lake: athenaResultsExpirationDays is 0; use a whole number of 1 or more',
+      );
+    });
+  });
+
+  describe('grants', () => {
+    it('lets a role read objects under a prefix, list only that prefix and decrypt through S3', () => {
+      const { stack, lake, role } = withRole();
+      const policy = lake.grantRead(role, 'raw', 'orders/');
+      const { tf } = synthesize(stack);
+      const arn = '${aws_s3_bucket.lake_raw_bucket.arn}';
+      expect(grantStatements(tf, policy)).toEqual([
+        { sid: 'ReadObjects', effect: 'Allow', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`${arn}/orders/*`] },
+        {
+          sid: 'ListObjects',
+          effect: 'Allow',
+          actions: ['s3:ListBucket'],
+          resources: [arn],
+          condition: [{ test: 'StringLike', variable: 's3:prefix', values: ['orders/*'] }],
+        },
+        { sid: 'LocateBucket', effect: 'Allow', actions: ['s3:GetBucketLocation'], resources: [arn] },
+        { sid: 'DecryptWithLakeKey', effect: 'Allow', actions: ['kms:Decrypt'], resources: [KEY_ARN], condition: VIA_S3 },
+      ]);
+    });
+
+    it('lets a role read and list a whole bucket when no prefix is given', () => {
+      const { stack, lake, role } = withRole();
+      const policy = lake.grantRead(role, 'curated');
+      const { tf } = synthesize(stack);
+      const statements = grantStatements(tf, policy);
+      expect(statements[0].resources).toEqual(['${aws_s3_bucket.lake_curated_bucket.arn}/*']);
+      expect(statements[1]).toEqual({ sid: 'ListObjects', effect: 'Allow', actions: ['s3:ListBucket'], resources: ['${aws_s3_bucket.lake_curated_bucket.arn}'] });
+    });
+
+    it('lets a role write objects under a prefix and encrypt them through S3, without reading, listing or deleting', () => {
+      const { stack, lake, role } = withRole();
+      const policy = lake.grantWrite(role, 'processed', 'orders/daily/');
+      const { tf } = synthesize(stack);
+      const arn = '${aws_s3_bucket.lake_processed_bucket.arn}';
+      expect(grantStatements(tf, policy)).toEqual([
+        {
+          sid: 'WriteObjects',
+          effect: 'Allow',
+          actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          resources: [`${arn}/orders/daily/*`],
+        },
+        { sid: 'LocateBucketAndUploads', effect: 'Allow', actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], resources: [arn] },
+        { sid: 'EncryptWithLakeKey', effect: 'Allow', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [KEY_ARN], condition: VIA_S3 },
+      ]);
+    });
+
+    it('grants the Athena results bucket', () => {
+      const { stack, lake, role } = withRole();
+      const policy = lake.grantWrite(role, 'athena-results');
+      const { tf } = synthesize(stack);
+      expect(grantStatements(tf, policy)[0].resources).toEqual(['${aws_s3_bucket.lake_athena_results_bucket.arn}/*']);
+      expect(GRANTABLE_ZONES).toEqual(['raw', 'processed', 'curated', 'athena-results']);
+    });
+
+    it('attaches the policy to the role inline, named after the verb, zone and a hash of the prefix', () => {
+      const { stack, lake, role } = withRole();
+      const read = lake.grantRead(role, 'raw', 'orders/');
+      const write = lake.grantWrite(role, 'raw');
+      const { tf } = synthesize(stack);
+      expect(read.friendlyUniqueId).toBe(`loader-read-raw-${hash8('orders/')}`);
+      expect(write.friendlyUniqueId).toBe('loader-write-raw-all');
+      expect(resource(tf, 'aws_iam_role_policy', read.friendlyUniqueId)).toEqual({
+        name: `adp-dev-lake-read-raw-${hash8('orders/')}`,
+        role: '${aws_iam_role.loader.name}',
+        policy: `\${data.aws_iam_policy_document.loader-read-raw-${hash8('orders/')}-document.json}`,
+      });
+      expect(resource(tf, 'aws_iam_role_policy', 'loader-write-raw-all').name).toBe('adp-dev-lake-write-raw-all');
+    });
+
+    it('returns the existing policy when the same access is granted twice', () => {
+      const { stack, lake, role } = withRole();
+      const first = lake.grantRead(role, 'raw', 'orders/');
+      expect(lake.grantRead(role, 'raw', 'orders/')).toBe(first);
+      expect(stack.node.findAll().filter((c) => c instanceof IamRolePolicy)).toHaveLength(1);
+    });
+
+    it('rejects a prefix with a leading slash', () => {
+      const { lake, role } = withRole();
+      expect(() => lake.grantRead(role, 'raw', '/orders/')).toThrow(
+        'DataLake dev-lake/lake: prefix is "/orders/"; remove the leading "/" (S3 keys do not start with one)',
+      );
+    });
+
+    it('rejects a prefix that does not end with a slash', () => {
+      const { lake, role } = withRole();
+      expect(() => lake.grantWrite(role, 'raw', 'orders')).toThrow(
+        'prefix is "orders"; end it with "/" (e.g. "orders/"), so "orders" does not also grant "orders-archive/"',
+      );
+    });
+
+    it('rejects a prefix with a wildcard', () => {
+      const { lake, role } = withRole();
+      expect(() => lake.grantRead(role, 'raw', 'orders/*/')).toThrow(
+        'prefix is "orders/*/"; remove the wildcard: the grant already covers every key under the prefix',
+      );
+    });
+
+    it('rejects the access-logs bucket and unknown zones', () => {
+      const { lake, role } = withRole();
+      expect(() => lake.grantRead(role, 'access-logs' as never)).toThrow(
+        'zone is "access-logs"; use one of raw, processed, curated, athena-results',
+      );
+    });
+
+    it('rejects a role in another account, to which the lake key does not delegate', () => {
+      const app = testApp();
+      const { lake } = lakeIn(app);
+      const other = new PlatformStack(app, 'other', { env: env({ account: '222222222222', deployRole: 'arn:aws:iam::222222222222:role/adp-deploy' }) });
+      const role = new IamRole(other, 'loader', { name: 'loader', assumeRolePolicy: ASSUME_GLUE });
+      expect(() => lake.grantRead(role, 'raw')).toThrow(
+        "DataLake dev-lake/lake: role other/loader is in account 222222222222; grant to a role in the lake's account, 111111111111 (the lake key delegates only to IAM there)",
+      );
+    });
+
+    it('rejects a role outside any PlatformStack and creates no policy', () => {
+      const app = testApp();
+      const { lake } = lakeIn(app);
+      const plain = new TerraformStack(app, 'plain');
+      const role = new IamRole(plain, 'loader', { name: 'loader', assumeRolePolicy: ASSUME_GLUE });
+      expect(() => lake.grantRead(role, 'raw')).toThrow(PlatformError);
+      expect(() => lake.grantRead(role, 'raw')).toThrow('role plain/loader is not in a PlatformStack; create the role in a platform stack');
+      expect(plain.node.findAll().filter((c) => c instanceof IamRolePolicy)).toEqual([]);
+    });
+
+    it("puts the policy in the role's stack when the role lives in another stack, and leaves the lake's stack without new resources", () => {
+      const environment = env();
+      const lakeOnly = synthesize(lakeIn(testApp(), environment).stack).tf;
+
+      const app = testApp();
+      const { stack: lakeStack, lake } = lakeIn(app, environment);
+      const ingestion = new PlatformStack(app, 'dev-ingestion', { env: environment });
+      const role = new IamRole(ingestion, 'loader', { name: 'loader', assumeRolePolicy: ASSUME_GLUE });
+      const policy = lake.grantWrite(role, 'raw', 'orders/');
+
+      const consumer = synthesize(ingestion).tf;
+      const lakeAfter = synthesize(lakeStack).tf;
+
+      expect(policy.node.scope).toBe(ingestion);
+      expect(Object.keys(consumer.resource?.aws_iam_role_policy ?? {})).toEqual([policy.friendlyUniqueId]);
+      const statements = grantStatements(consumer, policy);
+      expect(statements[0].resources[0]).toMatch(/^\$\{data\.terraform_remote_state\.[^}]+\}\/orders\/\*$/);
+      expect(statements[2].resources[0]).toMatch(/^\$\{data\.terraform_remote_state\.[^}]+\}$/);
+      expect(Object.keys(consumer.data?.terraform_remote_state ?? {})).toHaveLength(1);
+
+      const addresses = (tf: SynthesizedStack, kind: 'resource' | 'data') =>
+        Object.entries(tf[kind] ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`)).sort();
+      expect(addresses(lakeAfter, 'resource')).toEqual(addresses(lakeOnly, 'resource'));
+      expect(addresses(lakeAfter, 'data')).toEqual(addresses(lakeOnly, 'data'));
+      expect(lakeAfter.resource?.aws_iam_role_policy).toBeUndefined();
+      expect(Object.keys(lakeAfter.output ?? {}).length).toBeGreaterThan(0);
+    });
+  });
+});

@@ -1,0 +1,362 @@
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  DataAwsIamPolicyDocument,
+  DataAwsIamPolicyDocumentStatement,
+} from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import {
+  S3BucketLifecycleConfiguration,
+  S3BucketLifecycleConfigurationRuleTransition,
+} from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { LAKE_DEFAULTS, NAME_LIMITS, PlatformStack, Validator, ZONE_LIFECYCLE_DEFAULTS, stateful } from '@data-platform/core';
+import { LakeKey } from './lake-key';
+
+/** Defaults of the optional ZoneBucket props. */
+export const ZONE_BUCKET_DEFAULTS = {
+  noncurrentVersionExpirationDays: ZONE_LIFECYCLE_DEFAULTS.noncurrentVersionExpirationDays,
+  abortIncompleteUploadDays: LAKE_DEFAULTS.abortIncompleteUploadDays,
+  allowLogDelivery: false,
+  eventBridge: false,
+} as const;
+
+/** S3's minimum age of an object moving to Standard-IA, and its minimum stay there before the next transition. */
+const STANDARD_IA_MIN_DAYS = 30;
+
+/** The service principal that delivers S3 server access logs. */
+const LOG_DELIVERY_SERVICE = 'logging.s3.amazonaws.com';
+
+const ROLE_RE = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+/** `stateful()` accepts at most 64 characters; the bucket's address adds `_bucket`. */
+const ADDRESS_RE = /^[a-z][a-z0-9_]{0,56}$/;
+
+/**
+ * When objects move to cheaper storage and when they, their old versions and unfinished
+ * uploads are removed. One rule, applied to the whole bucket.
+ */
+export interface ZoneBucketLifecycle {
+  /**
+   * Days before current objects move to S3 Standard-IA (S3 requires at least 30).
+   * @default never: objects stay in S3 Standard
+   */
+  readonly infrequentAccessDays?: number;
+  /**
+   * Days before current objects move to Glacier Instant Retrieval; at least 30 days after
+   * `infrequentAccessDays` when both are set (S3's minimum stay in Standard-IA).
+   * @default never archived
+   */
+  readonly archiveDays?: number;
+  /**
+   * Days before current objects expire (become noncurrent versions); after the last transition.
+   * @default never: objects are kept
+   */
+  readonly expirationDays?: number;
+  /**
+   * Days a replaced or deleted object version is kept before it is removed.
+   * @default 90 (ZONE_BUCKET_DEFAULTS.noncurrentVersionExpirationDays)
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Days before incomplete multipart uploads are aborted (their parts are billed until then).
+   * @default 7 (ZONE_BUCKET_DEFAULTS.abortIncompleteUploadDays)
+   */
+  readonly abortIncompleteUploadDays?: number;
+}
+
+/** Props of {@link ZoneBucket}: what the bucket is for and what it connects to. */
+export interface ZoneBucketProps {
+  /**
+   * What the bucket holds, e.g. `raw` or `athena-results`: the last part of its physical name
+   * `<project>-<env>-lake-<role>-<account>` and the prefix of its access logs.
+   */
+  readonly role: string;
+  /**
+   * Base of the Terraform addresses, e.g. `lake_raw`: the bucket is `aws_s3_bucket.<address>_bucket`.
+   * Part of the state contract: changing it moves (replaces) the bucket.
+   */
+  readonly address: string;
+  /**
+   * Encrypts every object (SSE-KMS with an S3 bucket key). Absent only for the access-logs
+   * bucket (`allowLogDelivery: true`), which uses SSE-S3 because S3 server access logging cannot
+   * deliver to buckets encrypted with SSE-KMS.
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+   */
+  readonly key?: LakeKey;
+  /**
+   * The access-logs bucket this bucket's server access logs go to, under `<role>/`. Absent
+   * only for the access-logs bucket itself.
+   */
+  readonly logs?: ZoneBucket;
+  /**
+   * Transitions and expirations.
+   * @default no transitions, no expiration; old versions and incomplete uploads removed after the
+   *   ZONE_BUCKET_DEFAULTS days
+   */
+  readonly lifecycle?: ZoneBucketLifecycle;
+  /**
+   * Makes this the access-logs bucket: S3 server access logging (the `logging.s3.amazonaws.com`
+   * service, for sources in this account) may write objects. Needs SSE-S3 (no `key`).
+   * @default false (ZONE_BUCKET_DEFAULTS.allowLogDelivery)
+   */
+  readonly allowLogDelivery?: boolean;
+  /**
+   * Sends the bucket's object events to Amazon EventBridge (the default bus), for the consumers
+   * that react to new data. Owns the bucket's notification configuration.
+   * @default false (ZONE_BUCKET_DEFAULTS.eventBridge)
+   */
+  readonly eventBridge?: boolean;
+}
+
+const known = (n: number | undefined): n is number => n !== undefined && !Token.isUnresolved(n);
+
+/**
+ * Records problems with a lifecycle on `v`. `path` maps a field to its name in the caller's
+ * terms (DataLake reports `zones.raw.archiveDays`, ZoneBucket `lifecycle.archiveDays`).
+ * Values that are still tokens are skipped.
+ * @internal shared with DataLake, which validates its whole config before creating anything
+ */
+export function checkLifecycle(
+  v: Validator,
+  lifecycle: ZoneBucketLifecycle,
+  path: (field: keyof ZoneBucketLifecycle) => string,
+): void {
+  const { infrequentAccessDays: ia, archiveDays: archive, expirationDays: expiration } = lifecycle;
+  const whole = (n: number) => Number.isInteger(n);
+  if (known(ia)) {
+    v.check(whole(ia) && ia >= STANDARD_IA_MIN_DAYS, path('infrequentAccessDays'),
+      `is ${ia}; use a whole number of ${STANDARD_IA_MIN_DAYS} or more (S3 moves objects to Standard-IA no earlier than ${STANDARD_IA_MIN_DAYS} days)`);
+  }
+  if (known(archive)) {
+    if (known(ia)) {
+      const min = ia + STANDARD_IA_MIN_DAYS;
+      v.check(whole(archive) && archive >= min, path('archiveDays'),
+        `is ${archive}; use ${min} or more (at least ${STANDARD_IA_MIN_DAYS} days after infrequentAccessDays, ${ia}: S3 keeps objects in Standard-IA that long)`);
+    } else {
+      v.check(whole(archive) && archive >= 1, path('archiveDays'), `is ${archive}; use a whole number of 1 or more`);
+    }
+  }
+  if (known(expiration)) {
+    const last = known(archive) ? { field: 'archiveDays', days: archive } : known(ia) ? { field: 'infrequentAccessDays', days: ia } : undefined;
+    if (last) {
+      v.check(whole(expiration) && expiration > last.days, path('expirationDays'),
+        `is ${expiration}; use more than ${last.days} (objects expire after their last transition, ${last.field}), or remove the transition`);
+    } else {
+      v.check(whole(expiration) && expiration >= 1, path('expirationDays'), `is ${expiration}; use a whole number of 1 or more`);
+    }
+  }
+  for (const field of ['noncurrentVersionExpirationDays', 'abortIncompleteUploadDays'] as const) {
+    const days = lifecycle[field];
+    if (known(days)) v.check(whole(days) && days >= 1, path(field), `is ${days}; use a whole number of 1 or more`);
+  }
+}
+
+/**
+ * One bucket of the data lake, secure by default.
+ *
+ * Every bucket, whatever its props: a name `<project>-<env>-lake-<role>-<account>`, no
+ * `force_destroy`, versioning, default encryption (SSE-KMS with the lake key and an S3 bucket
+ * key; SSE-S3 for the access-logs bucket), all public access blocked, ACLs disabled (bucket
+ * owner enforced), a policy that denies requests without TLS and uploads asking for another
+ * encryption or another KMS key, server access logs to the access-logs bucket, and a lifecycle
+ * that removes old versions and abandoned uploads.
+ *
+ * The bucket is stateful: address `aws_s3_bucket.<address>_bucket`, protected from destroy when
+ * the environment is. The resources that configure it are pinned to `<address>_<part>` so plans
+ * read well and moving the construct moves nothing.
+ */
+export class ZoneBucket extends Construct {
+  /** The S3 bucket. */
+  readonly bucket: S3Bucket;
+  /** Name of the bucket. */
+  readonly name: string;
+  /** ARN of the bucket. */
+  readonly arn: string;
+  /** What the bucket holds (the `role` prop), e.g. `raw`. */
+  readonly role: string;
+  /** The lake key encrypting the bucket; undefined for the access-logs bucket (SSE-S3). */
+  readonly key?: LakeKey;
+  /** The bucket policy; buckets that log here wait for it (it lets the log delivery service write). */
+  readonly policy: S3BucketPolicy;
+  /** True for the access-logs bucket: S3 server access logging may write to it. */
+  readonly acceptsLogDelivery: boolean;
+
+  constructor(scope: Construct, id: string, props: ZoneBucketProps) {
+    super(scope, id);
+    const allowLogDelivery = props.allowLogDelivery ?? ZONE_BUCKET_DEFAULTS.allowLogDelivery;
+    const lifecycle = props.lifecycle ?? {};
+
+    const v = new Validator(`ZoneBucket ${this.node.path}`);
+    v.check(ROLE_RE.test(props.role), 'role', `is ${JSON.stringify(props.role)}; use lowercase letters, digits and "-", starting with a letter (it is part of the bucket name)`);
+    v.check(ADDRESS_RE.test(props.address), 'address', `is ${JSON.stringify(props.address)}; use at most 57 lowercase letters, digits and "_", starting with a letter (e.g. "lake_raw")`);
+    if (allowLogDelivery) {
+      v.check(!props.key, 'key', 'is set on the access-logs bucket (allowLogDelivery: true); remove it: S3 server access logging cannot deliver to SSE-KMS buckets, so this bucket uses SSE-S3');
+    } else {
+      v.check(!!props.key, 'key', 'is missing; pass the lake key (only the access-logs bucket, allowLogDelivery: true, goes without it)');
+      v.check(!!props.logs, 'logs', 'is missing; pass the access-logs bucket (every bucket but the access-logs bucket logs its access)');
+    }
+    if (props.logs) {
+      v.check(props.logs.acceptsLogDelivery, 'logs', `is ${props.logs.node.path}, which does not accept log delivery; pass the access-logs bucket (allowLogDelivery: true)`);
+    }
+    checkLifecycle(v, lifecycle, (field) => `lifecycle.${field}`);
+    v.throwIfAny();
+
+    const stack = PlatformStack.of(this);
+    const { env } = stack;
+    const pin = <T extends { overrideLogicalId(id: string): void }>(element: T, part: string): T => {
+      element.overrideLogicalId(`${props.address}_${part}`);
+      return element;
+    };
+
+    this.role = props.role;
+    this.key = props.key;
+    this.acceptsLogDelivery = allowLogDelivery;
+    this.bucket = new S3Bucket(this, 'bucket', {
+      bucket: stack.resourceName('lake', props.role, { maxLength: NAME_LIMITS.s3Bucket, suffix: env.account }),
+      forceDestroy: false,
+    });
+    stateful(this.bucket, `${props.address}_bucket`);
+    this.name = this.bucket.bucket;
+    this.arn = this.bucket.arn;
+    const bucket = this.bucket.id;
+
+    const versioning = pin(new S3BucketVersioningA(this, 'versioning', {
+      bucket,
+      versioningConfiguration: { status: 'Enabled' },
+    }), 'versioning');
+
+    pin(new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket,
+      rule: [
+        props.key
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.key.arn }, bucketKeyEnabled: true }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
+      ],
+    }), 'encryption');
+
+    const publicAccessBlock = pin(new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    }), 'public_access_block');
+
+    pin(new S3BucketOwnershipControls(this, 'ownership', {
+      bucket,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    }), 'ownership');
+
+    const document = pin(new DataAwsIamPolicyDocument(this, 'policy-document', {
+      statement: this.policyStatements(env.account, allowLogDelivery),
+    }), 'policy');
+    this.policy = pin(new S3BucketPolicy(this, 'policy', {
+      bucket,
+      policy: document.json,
+      // S3 rejects concurrent changes to a bucket's policy and its public access block.
+      dependsOn: [publicAccessBlock],
+    }), 'policy');
+
+    if (props.logs) {
+      pin(new S3BucketLoggingA(this, 'logging', {
+        bucket,
+        targetBucket: props.logs.bucket.id,
+        targetPrefix: `${props.role}/`,
+        // Delivery is allowed by the target's bucket policy (ACLs are disabled there).
+        dependsOn: [props.logs.policy],
+      }), 'logging');
+    }
+
+    const transition: S3BucketLifecycleConfigurationRuleTransition[] = [];
+    if (lifecycle.infrequentAccessDays !== undefined) transition.push({ days: lifecycle.infrequentAccessDays, storageClass: 'STANDARD_IA' });
+    if (lifecycle.archiveDays !== undefined) transition.push({ days: lifecycle.archiveDays, storageClass: 'GLACIER_IR' });
+    pin(new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket,
+      rule: [
+        {
+          id: 'lake-lifecycle',
+          status: 'Enabled',
+          // The whole bucket. An empty filter block makes provider 5.x warn (it wants exactly one
+          // filter attribute); the empty prefix is its documented "every object" form.
+          filter: [{ prefix: '' }],
+          transition: transition.length > 0 ? transition : undefined,
+          expiration: lifecycle.expirationDays !== undefined ? [{ days: lifecycle.expirationDays }] : undefined,
+          noncurrentVersionExpiration: [{
+            noncurrentDays: lifecycle.noncurrentVersionExpirationDays ?? ZONE_BUCKET_DEFAULTS.noncurrentVersionExpirationDays,
+          }],
+          abortIncompleteMultipartUpload: [{
+            daysAfterInitiation: lifecycle.abortIncompleteUploadDays ?? ZONE_BUCKET_DEFAULTS.abortIncompleteUploadDays,
+          }],
+        },
+      ],
+      // Noncurrent-version rules need versioning in place first.
+      dependsOn: [versioning],
+    }), 'lifecycle');
+
+    if (props.eventBridge ?? ZONE_BUCKET_DEFAULTS.eventBridge) {
+      pin(new S3BucketNotification(this, 'notification', { bucket, eventbridge: true }), 'notification');
+    }
+  }
+
+  private policyStatements(account: string, allowLogDelivery: boolean): DataAwsIamPolicyDocumentStatement[] {
+    const everyone = [{ type: '*', identifiers: ['*'] }];
+    const objects = `${this.arn}/*`;
+    const statements: DataAwsIamPolicyDocumentStatement[] = [
+      {
+        sid: 'DenyInsecureTransport',
+        effect: 'Deny',
+        principals: everyone,
+        actions: ['s3:*'],
+        resources: [this.arn, objects],
+        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+      },
+      // Negated operators (StringNotEquals) also match when the key is missing from the request,
+      // so each deny is guarded by `Null = false` ("the header is present"): uploads that name no
+      // encryption still work and get the bucket's default encryption.
+      {
+        sid: 'DenyOtherEncryption',
+        effect: 'Deny',
+        principals: everyone,
+        actions: ['s3:PutObject'],
+        resources: [objects],
+        condition: [
+          { test: 'Null', variable: 's3:x-amz-server-side-encryption', values: ['false'] },
+          { test: 'StringNotEquals', variable: 's3:x-amz-server-side-encryption', values: [this.key ? 'aws:kms' : 'AES256'] },
+        ],
+      },
+    ];
+    if (this.key) {
+      statements.push({
+        // Clients naming a key must name it by ARN, the form S3 compares here.
+        sid: 'DenyOtherKmsKey',
+        effect: 'Deny',
+        principals: everyone,
+        actions: ['s3:PutObject'],
+        resources: [objects],
+        condition: [
+          { test: 'Null', variable: 's3:x-amz-server-side-encryption-aws-kms-key-id', values: ['false'] },
+          { test: 'StringNotEquals', variable: 's3:x-amz-server-side-encryption-aws-kms-key-id', values: [this.key.arn] },
+        ],
+      });
+    }
+    if (allowLogDelivery) {
+      statements.push({
+        // With ACLs disabled (BucketOwnerEnforced), S3 server access logging delivers only when the
+        // bucket policy allows its service principal; limited to sources in this account.
+        sid: 'AllowServerAccessLogDelivery',
+        effect: 'Allow',
+        principals: [{ type: 'Service', identifiers: [LOG_DELIVERY_SERVICE] }],
+        actions: ['s3:PutObject'],
+        resources: [objects],
+        condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [account] }],
+      });
+    }
+    return statements;
+  }
+}

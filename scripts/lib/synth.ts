@@ -3,7 +3,7 @@
  * with the fast TypeScript path and reads what it wrote.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PLATFORM_MANIFEST, PlatformManifest } from '@data-platform/core';
 
@@ -62,6 +62,7 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   // Stale stacks of removed environments must not be planned: start from an empty stacks folder,
   // but keep each stack's .terraform (the provider install) to make the next init fast.
   removeSynthesizedFiles(outdir);
+  mkdirSync(outdir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...options.env,

@@ -43,3 +43,27 @@ export function testEnvironment(overrides: Partial<EnvironmentInput> = {}): Envi
     ...overrides,
   });
 }
+
+/** One statement of a synthesized `aws_iam_policy_document`, as Terraform JSON holds it. */
+export interface SynthesizedStatement {
+  readonly sid: string;
+  readonly effect: string;
+  readonly actions: string[];
+  readonly resources: string[];
+  readonly principals?: Array<{ type: string; identifiers: string[] }>;
+  readonly condition?: Array<{ test: string; variable: string; values: string[] }>;
+}
+
+/** The statements of the policy document data source `document` in a synthesized stack. */
+export function policyStatements(tf: SynthesizedStack, document: string): SynthesizedStatement[] {
+  const doc = tf.data?.aws_iam_policy_document?.[document];
+  if (!doc) throw new Error(`no data.aws_iam_policy_document.${document} in the synthesized stack`);
+  return doc.statement as SynthesizedStatement[];
+}
+
+/** The resource `<type>.<name>` of a synthesized stack; throws listing what exists when absent. */
+export function synthesizedResource(tf: SynthesizedStack, type: string, name: string): Record<string, unknown> {
+  const found = tf.resource?.[type]?.[name];
+  if (!found) throw new Error(`no ${type}.${name}; ${type} has: ${Object.keys(tf.resource?.[type] ?? {}).join(', ') || 'nothing'}`);
+  return found;
+}

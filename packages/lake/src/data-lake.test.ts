@@ -13,19 +13,15 @@ import {
   PlatformStack,
   SynthesizedStack,
   ZONES,
+  SynthesizedStatement,
+  policyStatements,
+  synthesizedResource,
   synthesize,
   testApp,
   testEnvironment,
 } from '@data-platform/core';
 import { DataLake, GRANTABLE_ZONES } from './data-lake';
 
-interface Statement {
-  sid: string;
-  effect: string;
-  actions: string[];
-  resources: string[];
-  condition?: Array<{ test: string; variable: string; values: string[] }>;
-}
 
 const ASSUME_GLUE = JSON.stringify({
   Version: '2012-10-17',
@@ -63,22 +59,18 @@ function withRole(environment = env()) {
   return { stack, lake, role };
 }
 
-function resource(tf: SynthesizedStack, type: string, name: string): Record<string, unknown> {
-  const found = tf.resource?.[type]?.[name];
-  if (!found) throw new Error(`no ${type}.${name} in ${Object.keys(tf.resource?.[type] ?? {}).join(', ')}`);
-  return found;
-}
+const resource = synthesizedResource;
 
 function lifecycleRule(tf: SynthesizedStack, bucket: string): Record<string, unknown> {
   return (resource(tf, 'aws_s3_bucket_lifecycle_configuration', `${bucket}_lifecycle`).rule as Array<Record<string, unknown>>)[0];
 }
 
 /** The statements of the policy document a grant's inline policy uses. */
-function grantStatements(tf: SynthesizedStack, policy: IamRolePolicy): Statement[] {
+function grantStatements(tf: SynthesizedStack, policy: IamRolePolicy): SynthesizedStatement[] {
   const attached = resource(tf, 'aws_iam_role_policy', policy.friendlyUniqueId).policy as string;
   const document = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(attached)?.[1];
   if (!document) throw new Error(`policy ${attached} is not a policy document's JSON`);
-  return tf.data?.aws_iam_policy_document[document].statement as Statement[];
+  return policyStatements(tf, document);
 }
 
 const hash8 = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 8);
@@ -142,7 +134,7 @@ describe('DataLake', () => {
           block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
         });
         expect(resource(tf, 'aws_s3_bucket_ownership_controls', `${bucket}_ownership`).rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
-        const sids = (tf.data?.aws_iam_policy_document[`${bucket}_policy`].statement as Statement[]).map((s) => s.sid);
+        const sids = policyStatements(tf, `${bucket}_policy`).map((s) => s.sid);
         expect(sids).toContain('DenyInsecureTransport');
         expect(sids).toContain('DenyOtherEncryption');
       }

@@ -9,6 +9,9 @@ import {
   PlatformStack,
   SynthesizedStack,
   ZONE_LIFECYCLE_DEFAULTS,
+  SynthesizedStatement,
+  policyStatements,
+  synthesizedResource,
   synthesize,
   testApp,
   testEnvironment,
@@ -16,14 +19,6 @@ import {
 import { LakeKey } from './lake-key';
 import { ZONE_BUCKET_DEFAULTS, ZoneBucket, ZoneBucketProps } from './zone-bucket';
 
-interface Statement {
-  sid: string;
-  effect: string;
-  actions: string[];
-  resources: string[];
-  principals?: Array<{ type: string; identifiers: string[] }>;
-  condition?: Array<{ test: string; variable: string; values: string[] }>;
-}
 
 function newStack(env: Partial<EnvironmentInput> = {}): PlatformStack {
   return new PlatformStack(testApp(), 'dev-lake', { env: testEnvironment({ name: 'dev', ...env }) });
@@ -43,18 +38,10 @@ function synth(props: Partial<ZoneBucketProps> = {}, env: Partial<EnvironmentInp
   return { ...built, ...synthesize(built.stack) };
 }
 
-function resource(tf: SynthesizedStack, type: string, name: string): Record<string, unknown> {
-  const found = tf.resource?.[type]?.[name];
-  if (!found) throw new Error(`no ${type}.${name} in ${Object.keys(tf.resource?.[type] ?? {}).join(', ')}`);
-  return found;
-}
+const resource = synthesizedResource;
 
-function statements(tf: SynthesizedStack, document: string): Statement[] {
-  return tf.data?.aws_iam_policy_document[document].statement as Statement[];
-}
-
-function statement(tf: SynthesizedStack, document: string, sid: string): Statement | undefined {
-  return statements(tf, document).find((s) => s.sid === sid);
+function statement(tf: SynthesizedStack, document: string, sid: string): SynthesizedStatement | undefined {
+  return policyStatements(tf, document).find((s) => s.sid === sid);
 }
 
 const RAW_ARN = '${aws_s3_bucket.lake_raw_bucket.arn}';
@@ -205,7 +192,7 @@ describe('ZoneBucket', () => {
 
     it('has no statements beyond the TLS and encryption denies unless it receives logs', () => {
       const { tf } = synth();
-      expect(statements(tf, 'lake_raw_policy').map((s) => s.sid)).toEqual(['DenyInsecureTransport', 'DenyOtherEncryption', 'DenyOtherKmsKey']);
+      expect(policyStatements(tf, 'lake_raw_policy').map((s) => s.sid)).toEqual(['DenyInsecureTransport', 'DenyOtherEncryption', 'DenyOtherKmsKey']);
     });
 
     it('logs its access to the access-logs bucket under <role>/, once that bucket accepts delivery', () => {

@@ -1,4 +1,4 @@
-import { namespaceOf, rewriteToRootImports } from './baseline';
+import { PROVIDER_PACKAGE, namespaceOf, rewriteToRootImports } from './baseline';
 
 describe('benchmark baseline rewrite', () => {
   test('names the root index namespace of a provider module in camel case', () => {
@@ -13,7 +13,7 @@ describe('benchmark baseline rewrite', () => {
     );
     expect(out).toBe(
       [
-        "import { s3Bucket as __aws_s3Bucket } from '@cdktf/provider-aws';",
+        `import { s3Bucket as __aws_s3Bucket } from '${PROVIDER_PACKAGE}';`,
         'import S3Bucket = __aws_s3Bucket.S3Bucket;',
         'import Cfg = __aws_s3Bucket.S3BucketConfig;',
         "import { x } from 'other';",

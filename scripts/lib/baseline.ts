@@ -4,12 +4,14 @@
  *
  * It copies apps/ and packages/ sources into a scratch folder, rewrites
  * `import { X } from '@cdktf/provider-aws/lib/x-y'` into a root import
- * (`import { xY as __aws_xY } from '@cdktf/provider-aws'; import X = __aws_xY.X;`, which keeps
+ * (`import { xY as __aws_xY } from <the package root>; import X = __aws_xY.X;`, which keeps
  * both the value and the type) and points `@data-platform/*` imports at the copies.
  */
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
+/** The provider package; its root index loads every AWS resource (what the baseline measures). */
+export const PROVIDER_PACKAGE = '@cdktf/provider-aws';
 const DEEP_IMPORT = /import\s+(type\s+)?\{([^}]+)\}\s+from\s+'@cdktf\/provider-aws\/lib\/([a-z0-9-]+)';/g;
 const PACKAGE_IMPORT = /from\s+'@data-platform\/([a-z-]+)'/g;
 
@@ -30,7 +32,7 @@ export function rewriteToRootImports(source: string): string {
         const [name, alias] = n.split(/\s+as\s+/);
         return `import ${alias ?? name} = ${ns}.${name};`;
       });
-    return [`import { ${namespaceOf(module)} as ${ns} } from '@cdktf/provider-aws';`, ...aliases].join('\n');
+    return [`import { ${namespaceOf(module)} as ${ns} } from '${PROVIDER_PACKAGE}';`, ...aliases].join('\n');
   });
 }
 

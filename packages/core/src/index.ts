@@ -12,3 +12,4 @@ export * from './platform-stack';
 export * from './stateful';
 export * from './testing';
 export * from './manifest';
+export * from './suppressions';

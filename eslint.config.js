@@ -16,7 +16,7 @@ const allowed = {
   'scope:ml': ['scope:core', 'scope:lake', 'scope:governance'],
   'scope:observability': ['scope:core'],
   'scope:app': ['scope:*'],
-  'scope:scripts': ['scope:core'],
+  'scope:scripts': ['scope:core', 'scope:policy'],
 };
 
 module.exports = [

@@ -10,6 +10,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAYERS, listEnvironments, loadEnvironments, stackName } from '@data-platform/core';
+import { PolicyReport, REPORT_FILES } from '@data-platform/policy';
 import { TERRAFORM_PARALLELISM, planStack, validateStack, warmPluginCache } from './lib/stacks';
 import { REPO_ROOT, SynthResult, SynthesizedStackInfo, synth } from './lib/synth';
 import { TerraformSetup, WORK_DIR, checkTerraform, formatDiagnostics, init, terraformSetup, test as terraformTest } from './lib/terraform';
@@ -85,6 +86,36 @@ test('stateful resources of protected environments cannot be destroyed by a plan
       expect({ address, preventDestroy: tf.resource[type]?.[name]?.lifecycle?.prevent_destroy }).toEqual({ address, preventDestroy: true });
     }
   }
+});
+
+describe('policy pack', () => {
+  const reportOf = (s: SynthesizedStackInfo) => JSON.parse(readFileSync(join(s.dir, REPORT_FILES.json), 'utf8')) as PolicyReport;
+
+  test('every stack of every environment passes with zero unsuppressed failures', async () => {
+    const { result } = await synthOnce();
+    for (const s of result.stacks) {
+      const report = reportOf(s);
+      expect({ stack: s.name, failures: report.findings.filter((f) => f.status === 'fail') }).toEqual({ stack: s.name, failures: [] });
+      expect(report.counts.pass).toBeGreaterThan(0);
+    }
+  });
+
+  // The reviewed list of suppressions: a new one fails this test until its reason is read and
+  // added here. Keyed by rule, construct path below the stack and reason; valued by the stacks.
+  test('every suppression is one of the reviewed ones, with its reason', async () => {
+    const { result } = await synthOnce();
+    const seen: Record<string, string[]> = {};
+    for (const s of result.stacks) {
+      for (const sup of reportOf(s).suppressions) {
+        const key = `${sup.ruleId} at ${sup.path.slice(s.name.length + 1)}: ${sup.reason}`;
+        (seen[key] ??= []).push(s.name);
+      }
+    }
+    expect(seen).toEqual({
+      's3-kms-encryption at lake/lake/access-logs/bucket: S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES256), never SSE-KMS; this bucket holds access logs only, no lake data':
+        ['dev-lake', 'local', 'prod-lake', 'staging-lake'],
+    });
+  });
 });
 
 describe('terraform validate', () => {

@@ -10,6 +10,7 @@ import { App } from 'cdktf';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLATFORM_MANIFEST, isPlatformError, loadEnvironments, platformManifest } from '@data-platform/core';
+import { PolicyPack, PolicyViolationError, formatSuppressions } from '@data-platform/policy';
 import { buildEnvironment } from './environment';
 
 /** Default directory of the environment files. */
@@ -21,13 +22,26 @@ export function selection(vars: NodeJS.ProcessEnv = process.env): { dir: string;
   return { dir: vars.PLATFORM_ENV_DIR ?? ENVIRONMENTS_DIR, names: names && names.length > 0 ? names : undefined };
 }
 
-/** Builds and synthesizes the app into `CDKTF_OUTDIR` (or cdktf.out). */
+/**
+ * Builds and synthesizes the app into `CDKTF_OUTDIR` (or cdktf.out). The policy pack checks
+ * every stack during synthesis; its reports are written beside each stack, and any unsuppressed
+ * failure stops synthesis with one line per failure.
+ */
 export function main(): void {
   const { dir, names } = selection();
   const app = new App();
-  const built = loadEnvironments(dir, names).map((env) => buildEnvironment(app, env));
-  app.synth();
+  const policy = new PolicyPack();
+  const built = loadEnvironments(dir, names).map((env) => buildEnvironment(app, env, { aspects: [policy] }));
+  try {
+    app.synth();
+  } catch (e) {
+    if (policy.failing.length === 0) throw e;
+    policy.writeReports(app.outdir);
+    throw new PolicyViolationError(policy.failing);
+  }
+  policy.writeReports(app.outdir);
   writeFileSync(join(app.outdir, PLATFORM_MANIFEST), `${JSON.stringify(platformManifest(built), null, 2)}\n`);
+  process.stdout.write(formatSuppressions([...policy.reports.values()]));
 }
 
 /** Runs {@link main}; bad input prints its problems and exits 1 (no stack trace). */

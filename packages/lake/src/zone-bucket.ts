@@ -16,7 +16,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { LAKE_DEFAULTS, NAME_LIMITS, PlatformStack, Validator, ZONE_LIFECYCLE_DEFAULTS, stateful } from '@data-platform/core';
+import { LAKE_DEFAULTS, NAME_LIMITS, PlatformStack, Validator, ZONE_LIFECYCLE_DEFAULTS, stateful, suppressRule } from '@data-platform/core';
 import { LakeKey } from './lake-key';
 
 /** Defaults of the optional ZoneBucket props. */
@@ -222,6 +222,9 @@ export class ZoneBucket extends Construct {
       forceDestroy: false,
     });
     stateful(this.bucket, `${props.address}_bucket`);
+    if (allowLogDelivery) {
+      suppressRule(this.bucket, 's3-kms-encryption', 'S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES256), never SSE-KMS; this bucket holds access logs only, no lake data');
+    }
     this.name = this.bucket.bucket;
     this.arn = this.bucket.arn;
     const bucket = this.bucket.id;

@@ -108,3 +108,19 @@ export function formatReport(report: PolicyReport): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * The synth output's policy lines: one per stack with its counts, then every suppression with its
+ * reason (suppressions are never silent).
+ */
+export function formatSuppressions(reports: readonly PolicyReport[]): string {
+  const lines: string[] = [];
+  for (const r of reports) {
+    const { counts } = r;
+    lines.push(`policy ${r.stack}: ${counts.pass} passed, ${counts.fail} failed, ${counts.suppressed} suppressed`);
+    for (const f of r.findings.filter((x) => x.status === 'suppressed')) {
+      lines.push(`  suppressed ${f.ruleId} on ${f.address}: ${f.reason}`);
+    }
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}

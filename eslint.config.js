@@ -19,27 +19,33 @@ const allowed = {
   'scope:scripts': ['scope:core', 'scope:policy'],
 };
 
+/** The module-boundaries rule; `extra` scopes are allowed to every project on top of `allowed`. */
+function boundaries(extra) {
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: false,
+      allow: [],
+      depConstraints: [
+        ...Object.entries(allowed).map(([sourceTag, tags]) => ({
+          sourceTag,
+          onlyDependOnLibsWithTags: [...tags, ...extra],
+        })),
+        { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app'] },
+      ],
+    },
+  ];
+}
+
 module.exports = [
   { ignores: ['**/node_modules/**', '**/cdktf.out/**', '**/.work/**', '**/dist/**', '**/*.js'] },
   ...tseslint.configs.recommended,
+
   {
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            ...Object.entries(allowed).map(([sourceTag, tags]) => ({
-              sourceTag,
-              onlyDependOnLibsWithTags: tags,
-            })),
-            { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries([]),
       // Deep imports keep synth fast: the provider's root index loads every AWS resource.
       'no-restricted-imports': [
         'error',
@@ -54,5 +60,10 @@ module.exports = [
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  // Tests of a layer's constructs run the policy pack on what they build (code may not).
+  {
+    files: ['packages/**/*.test.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(['scope:policy']) },
   },
 ];

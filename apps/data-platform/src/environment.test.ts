@@ -19,7 +19,7 @@ const LAKE_STATEFUL = [
 describe('building an environment', () => {
   test('a layered environment gets one stack per layer, named <env>-<layer>', () => {
     const built = buildEnvironment(testApp(), testEnvironment({ name: 'dev', layout: 'layered' }));
-    expect([...built.stacks.keys()]).toEqual(['dev-lake']);
+    expect([...built.stacks.keys()]).toEqual(['dev-lake', 'dev-ingestion']);
   });
 
   test('a single-stack environment puts every layer in one stack named after it', () => {
@@ -51,7 +51,7 @@ describe('building an environment', () => {
     const aspect: IAspect = { visit: (node: IConstruct) => void visited.add(node.node.path.split('/')[0]) };
     const built = buildEnvironment(testApp(), testEnvironment({ name: 'dev', layout: 'layered' }), { aspects: [aspect] });
     for (const stack of built.stacks.values()) synthesize(stack);
-    expect([...visited]).toEqual(['dev-lake']);
+    expect([...visited]).toEqual(['dev-lake', 'dev-ingestion']);
   });
 });
 
@@ -62,5 +62,46 @@ describe('environment selection', () => {
 
   test('reads PLATFORM_ENVIRONMENTS and PLATFORM_ENV_DIR', () => {
     expect(selection({ PLATFORM_ENVIRONMENTS: ' local, dev ,', PLATFORM_ENV_DIR: '/x' })).toEqual({ dir: '/x', names: ['local', 'dev'] });
+  });
+});
+
+describe('the ingestion layer', () => {
+  const network = {
+    vpcId: 'vpc-0a1b2c3d4e5f60001',
+    vpcCidr: '10.10.0.0/16',
+    subnets: { 'eu-west-1a': 'subnet-0a1b2c3d4e5f6a001', 'eu-west-1b': 'subnet-0a1b2c3d4e5f6b001' },
+  };
+  const ingestion = {
+    streams: { clickstream: { format: 'json' as const } },
+    saas: { 'salesforce-accounts': { connectorProfile: 'dev-salesforce', object: 'Account', fields: ['Id'] } },
+    events: { 'image-catalog': { prefix: 'images/' } },
+    batch: { 'partner-import': { image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/partner-import:1.4.2', schedule: 'cron(0 2 * * ? *)' } },
+  };
+
+  test('builds one path per dataset of the config, in the ingestion stack, reading the lake across stacks', () => {
+    const built = buildEnvironment(testApp(), testEnvironment({ name: 'dev', network, ingestion }));
+    expect(built.ingestion.streams.map((s) => s.node.id)).toEqual(['stream-clickstream']);
+    expect(built.ingestion.saas.map((s) => s.node.id)).toEqual(['saas-salesforce-accounts']);
+    expect(built.ingestion.events.map((s) => s.node.id)).toEqual(['events-image-catalog']);
+    expect(built.ingestion.batch.map((s) => s.node.id)).toEqual(['batch-partner-import']);
+    expect(built.ingestion.cluster).toBeDefined();
+    const stack = built.stacks.get('dev-ingestion');
+    if (!stack) throw new Error('no dev-ingestion stack');
+    const { tf } = synthesize(stack);
+    expect(Object.keys(tf.data?.terraform_remote_state ?? {})).toEqual(['cross-stack-reference-input-dev-lake']);
+  });
+
+  test('lets AppFlow write its prefix through the lake\'s own bucket policy', () => {
+    const built = buildEnvironment(testApp(), testEnvironment({ name: 'dev', network, ingestion }));
+    const lakeStack = built.stacks.get('dev-lake');
+    if (!lakeStack) throw new Error('no dev-lake stack');
+    const { tf } = synthesize(lakeStack);
+    expect(JSON.stringify(tf.data?.aws_iam_policy_document?.lake_raw_policy)).toContain('salesforce-accounts/*');
+  });
+
+  test('an environment without ingestion datasets has an empty ingestion stack and no import cluster', () => {
+    const built = buildEnvironment(testApp(), testEnvironment({ name: 'dev' }));
+    expect(built.ingestion.cluster).toBeUndefined();
+    expect(built.ingestion.streams).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { App, IAspect } from 'cdktf';
 import { EnvironmentConfig, Layer, PlatformStack, stackName } from '@data-platform/core';
+import { IngestionLayer } from './ingestion-layer';
 import { LakeLayer } from './lake-layer';
 
 /** What one environment is made of: its stacks and its layers. */
@@ -8,6 +9,7 @@ export interface PlatformEnvironment {
   /** Stacks by name (`<env>` with `layout: single`, else `<env>-<layer>`). */
   readonly stacks: ReadonlyMap<string, PlatformStack>;
   readonly lake: LakeLayer;
+  readonly ingestion: IngestionLayer;
 }
 
 export interface BuildOptions {
@@ -32,5 +34,6 @@ export function buildEnvironment(app: App, env: EnvironmentConfig, options: Buil
   };
 
   const lake = new LakeLayer(stackFor('lake'), 'lake', env);
-  return { env, stacks, lake };
+  const ingestion = new IngestionLayer(stackFor('ingestion'), 'ingestion', env, lake.lake);
+  return { env, stacks, lake, ingestion };
 }

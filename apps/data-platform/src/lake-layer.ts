@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from '@data-platform/core';
+import { appflowWriters } from '@data-platform/ingestion';
 import { DataLake } from '@data-platform/lake';
 
 /**
@@ -11,6 +12,8 @@ export class LakeLayer extends Construct {
 
   constructor(scope: Construct, id: string, env: EnvironmentConfig) {
     super(scope, id);
-    this.lake = new DataLake(this, 'lake', { config: env.lake });
+    // Services that write into the lake through its bucket policy (AppFlow) are granted in the
+    // lake's own stack, from the environment's ingestion config.
+    this.lake = new DataLake(this, 'lake', { config: env.lake, serviceWriters: appflowWriters(env.ingestion.saas) });
   }
 }

@@ -3,6 +3,87 @@
 # The mock returns made-up values for computed attributes; these assertions check what we set.
 
 mock_provider "aws" {
+  # Resources that take ARNs validate their shape; the mock's random strings would fail it.
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn = "arn:aws:kms:eu-west-1:000000000000:key/00000000-0000-0000-0000-000000000000"
+    }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::000000000000:role/mock"
+    }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = {
+      arn = "arn:aws:s3:::mock-bucket"
+    }
+  }
+  mock_resource "aws_kinesis_stream" {
+    defaults = {
+      arn = "arn:aws:kinesis:eu-west-1:000000000000:stream/mock"
+    }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:eu-west-1:000000000000:mock"
+    }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:eu-west-1:000000000000:log-group:mock"
+    }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn = "arn:aws:lambda:eu-west-1:000000000000:function:mock"
+    }
+  }
+  mock_resource "aws_dynamodb_table" {
+    defaults = {
+      arn = "arn:aws:dynamodb:eu-west-1:000000000000:table/mock"
+    }
+  }
+  mock_resource "aws_ecs_cluster" {
+    defaults = {
+      arn = "arn:aws:ecs:eu-west-1:000000000000:cluster/mock"
+    }
+  }
+  mock_resource "aws_ecs_task_definition" {
+    defaults = {
+      arn = "arn:aws:ecs:eu-west-1:000000000000:task-definition/mock:1"
+    }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = {
+      arn = "arn:aws:events:eu-west-1:000000000000:rule/mock"
+    }
+  }
+  mock_resource "aws_dms_replication_instance" {
+    defaults = {
+      replication_instance_arn = "arn:aws:dms:eu-west-1:000000000000:rep:MOCK"
+    }
+  }
+  mock_resource "aws_dms_endpoint" {
+    defaults = {
+      endpoint_arn = "arn:aws:dms:eu-west-1:000000000000:endpoint:MOCKSOURCE"
+    }
+  }
+  mock_resource "aws_dms_s3_endpoint" {
+    defaults = {
+      endpoint_arn = "arn:aws:dms:eu-west-1:000000000000:endpoint:MOCKTARGET"
+    }
+  }
+  mock_resource "aws_glue_catalog_table" {
+    defaults = {
+      arn = "arn:aws:glue:eu-west-1:000000000000:table/mock/mock"
+    }
+  }
+  mock_resource "aws_glue_catalog_database" {
+    defaults = {
+      arn = "arn:aws:glue:eu-west-1:000000000000:database/mock"
+    }
+  }
   mock_data "aws_partition" {
     defaults = {
       partition = "aws"
@@ -77,5 +158,24 @@ run "simulated_apply" {
   assert {
     condition     = aws_glue_catalog_database.lake_raw_database.name == "adp_local_lake_raw"
     error_message = "Each zone has its Glue database, named with underscores."
+  }
+
+  assert {
+    condition     = aws_kinesis_stream.ingest_clickstream_stream.encryption_type == "KMS" && aws_kinesis_stream.ingest_clickstream_stream.kms_key_id == aws_kms_key.lake_key.arn
+    error_message = "The clickstream Kinesis stream is encrypted with the lake key."
+  }
+
+  assert {
+    condition     = aws_glue_catalog_table.ingest_clickstream_table.database_name == aws_glue_catalog_database.lake_raw_database.name
+    error_message = "The clickstream table (Parquet conversion schema) lives in the raw zone's database."
+  }
+
+  assert {
+    condition = (
+      aws_dynamodb_table.ingest_image_catalog_catalog.billing_mode == "PAY_PER_REQUEST" &&
+      one(aws_dynamodb_table.ingest_image_catalog_catalog.point_in_time_recovery).enabled &&
+      one(aws_dynamodb_table.ingest_image_catalog_catalog.server_side_encryption).kms_key_arn == aws_kms_key.lake_key.arn
+    )
+    error_message = "The image catalog table is on-demand, point-in-time recoverable and encrypted with the lake key."
   }
 }

@@ -13,3 +13,4 @@ export * from './stateful';
 export * from './testing';
 export * from './manifest';
 export * from './suppressions';
+export * from './config/ingestion';

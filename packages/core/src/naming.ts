@@ -11,6 +11,17 @@ export const NAME_LIMITS = {
   iamPolicy: 128,
   kmsAlias: 250,
   glueDatabase: 255,
+  sqsQueue: 80,
+  lambdaFunction: 64,
+  kinesisStream: 128,
+  firehoseStream: 64,
+  dmsIdentifier: 255,
+  appflowFlow: 256,
+  ecsCluster: 255,
+  schedule: 64,
+  dynamodbTable: 255,
+  securityGroup: 255,
+  logGroup: 512,
   default: 64,
 } as const;
 

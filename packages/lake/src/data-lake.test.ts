@@ -428,3 +428,25 @@ describe('DataLake', () => {
     });
   });
 });
+
+describe('DataLake service writers', () => {
+  test('lets AppFlow write only its prefix of the raw zone, from this account, and use the lake key', () => {
+    const environment = env();
+    const stack = new PlatformStack(testApp(), 'dev-lake', { env: environment });
+    new DataLake(stack, 'lake', { config: environment.lake, serviceWriters: [{ service: 'appflow.amazonaws.com', zone: 'raw', prefix: 'salesforce-accounts/' }] });
+    const { tf } = synthesize(stack);
+    const sourceAccount = [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111111111111'] }];
+    const raw = policyStatements(tf, 'lake_raw_policy');
+    expect(raw).toContainEqual({
+      sid: 'AllowServiceWrite0',
+      effect: 'Allow',
+      principals: [{ type: 'Service', identifiers: ['appflow.amazonaws.com'] }],
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObjectAcl'],
+      resources: ['${aws_s3_bucket.lake_raw_bucket.arn}/salesforce-accounts/*'],
+      condition: sourceAccount,
+    });
+    expect(raw.map((s) => s.sid)).toContain('AllowServiceLocate0');
+    expect(policyStatements(tf, 'lake_curated_policy').map((s) => s.sid)).not.toContain('AllowServiceWrite0');
+    expect(policyStatements(tf, 'lake_key_policy').map((s) => s.sid)).toContain('AllowServiceWriter0');
+  });
+});

@@ -20,7 +20,7 @@ import {
   stateful,
 } from '@data-platform/core';
 import { LakeKey, checkLakeKeyProps } from './lake-key';
-import { ZoneBucket, checkLifecycle } from './zone-bucket';
+import { ServiceWriter, ZoneBucket, checkLifecycle } from './zone-bucket';
 
 /** A bucket of the lake that roles can be granted access to: a zone, or the Athena results. */
 export type GrantableZone = Zone | 'athena-results';
@@ -35,6 +35,14 @@ const MIN_ACCESS_LOG_DAYS = 90;
 export interface DataLakeProps {
   /** The environment's `lake` section (validated and defaulted by the config loader). */
   readonly config: LakeConfig;
+  /**
+   * AWS services that write into a zone themselves (AppFlow delivers through the bucket policy,
+   * not a role): each gets a bucket-policy statement for its prefix and use of the lake key,
+   * limited to this account. Derived from the environment's config by the app, so the lake's
+   * stack holds every statement about its own buckets and key.
+   * @default none
+   */
+  readonly serviceWriters?: ReadonlyArray<ServiceWriter & { readonly zone: Zone }>;
 }
 
 type Verb = 'read' | 'write';
@@ -85,7 +93,11 @@ export class DataLake extends Construct {
     const stack = PlatformStack.of(this);
     this.env = stack.env;
 
-    this.key = new LakeKey(this, 'key', { deletionWindowDays: config.keyDeletionWindowDays });
+    const writers = props.serviceWriters ?? [];
+    this.key = new LakeKey(this, 'key', {
+      deletionWindowDays: config.keyDeletionWindowDays,
+      writerServices: [...new Set(writers.map((w) => w.service))],
+    });
     this.accessLogs = new ZoneBucket(this, 'access-logs', {
       role: 'access-logs',
       address: 'lake_access_logs',
@@ -102,6 +114,7 @@ export class DataLake extends Construct {
         key: this.key,
         logs: this.accessLogs,
         eventBridge: true,
+        serviceWriters: writers.filter((w) => w.zone === zone).map(({ service, prefix }) => ({ service, prefix })),
         lifecycle: { ...config.zones[zone], abortIncompleteUploadDays: config.abortIncompleteUploadDays },
       });
       zones[zone] = bucket;

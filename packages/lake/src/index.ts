@@ -6,6 +6,6 @@
 export { LakeKey } from './lake-key';
 export type { LakeKeyProps } from './lake-key';
 export { ZONE_BUCKET_DEFAULTS, ZoneBucket } from './zone-bucket';
-export type { ZoneBucketLifecycle, ZoneBucketProps } from './zone-bucket';
+export type { ServiceWriter, ZoneBucketLifecycle, ZoneBucketProps } from './zone-bucket';
 export { DataLake, GRANTABLE_ZONES } from './data-lake';
 export type { DataLakeProps, GrantableZone } from './data-lake';

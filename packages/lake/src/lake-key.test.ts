@@ -37,7 +37,7 @@ describe('LakeKey', () => {
     expect(tf.resource?.aws_kms_key.lake_key.description).toBe("Data lake key of adp-dev: encrypts the lake's zone and Athena results buckets");
   });
 
-  it('attaches a key policy whose only statement delegates every KMS action to IAM in the account', () => {
+  it('attaches a key policy that delegates to IAM in the account and lets only CloudWatch Logs and EventBridge of this account use the key as themselves', () => {
     const { tf, json } = keyStack();
     expect(tf.resource?.aws_kms_key.lake_key.policy).toBe('${data.aws_iam_policy_document.lake_key_policy.json}');
     expect(json).toHaveDataSource(DataAwsIamPolicyDocument);
@@ -49,7 +49,41 @@ describe('LakeKey', () => {
         actions: ['kms:*'],
         resources: ['*'],
       },
+      {
+        sid: 'AllowCloudWatchLogs',
+        effect: 'Allow',
+        principals: [{ type: 'Service', identifiers: ['logs.eu-west-1.amazonaws.com'] }],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        condition: [{
+          test: 'ArnLike',
+          variable: 'kms:EncryptionContext:aws:logs:arn',
+          values: ['arn:${data.aws_partition.partition.partition}:logs:eu-west-1:111111111111:log-group:*'],
+        }],
+      },
+      {
+        sid: 'AllowEventBridge',
+        effect: 'Allow',
+        principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111111111111'] }],
+      },
     ]);
+  });
+
+  it('lets a writer service (AppFlow) encrypt with the key, for requests from this account only', () => {
+    const stack = newStack();
+    new LakeKey(stack, 'key', { writerServices: ['appflow.amazonaws.com'] });
+    const { tf } = synthesize(stack);
+    expect(tf.data?.aws_iam_policy_document.lake_key_policy.statement).toContainEqual({
+      sid: 'AllowServiceWriter0',
+      effect: 'Allow',
+      principals: [{ type: 'Service', identifiers: ['appflow.amazonaws.com'] }],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      resources: ['*'],
+      condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111111111111'] }],
+    });
   });
 
   it('names its alias alias/<project>-<env>-lake-key and points it at the key', () => {

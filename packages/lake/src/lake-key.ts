@@ -19,7 +19,14 @@ export interface LakeKeyProps {
    * @see https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
    */
   readonly deletionWindowDays?: number;
+  /**
+   * Services that write into lake buckets through a bucket policy (AppFlow): they encrypt with
+   * the key as themselves, so the key policy must let them, for requests from this account.
+   * @default none
+   */
+  readonly writerServices?: readonly string[];
 }
+
 
 /**
  * Records problems with LakeKey props on `v`; `path` names the field in the caller's terms.
@@ -78,6 +85,37 @@ export class LakeKey extends Construct {
         },
         // No statement for S3 server access logging: the access-logs bucket uses SSE-S3, since log
         // delivery cannot write to SSE-KMS buckets.
+        {
+          // CloudWatch Logs encrypts log groups with the key as itself; only log groups of this
+          // account and region (the encryption context names the log group).
+          sid: 'AllowCloudWatchLogs',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: [`logs.${env.region}.amazonaws.com`] }],
+          actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+          resources: ['*'],
+          condition: [{
+            test: 'ArnLike',
+            variable: 'kms:EncryptionContext:aws:logs:arn',
+            values: [`arn:${stack.partition}:logs:${env.region}:${env.account}:log-group:*`],
+          }],
+        },
+        {
+          // EventBridge delivers failed events to encrypted dead-letter queues as itself.
+          sid: 'AllowEventBridge',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [env.account] }],
+        },
+        ...(props.writerServices ?? []).map((service, i) => ({
+          sid: `AllowServiceWriter${i}`,
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: [service] }],
+          actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+          resources: ['*'],
+          condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [env.account] }],
+        })),
       ],
     });
     policy.overrideLogicalId('lake_key_policy');

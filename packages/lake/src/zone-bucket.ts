@@ -27,6 +27,14 @@ export const ZONE_BUCKET_DEFAULTS = {
   eventBridge: false,
 } as const;
 
+/** An AWS service allowed to write one prefix of a bucket through the bucket policy. */
+export interface ServiceWriter {
+  /** Service principal, e.g. `appflow.amazonaws.com`. */
+  readonly service: string;
+  /** Key prefix ending in "/". */
+  readonly prefix: string;
+}
+
 /** S3's minimum age of an object moving to Standard-IA, and its minimum stay there before the next transition. */
 const STANDARD_IA_MIN_DAYS = 30;
 
@@ -112,6 +120,12 @@ export interface ZoneBucketProps {
    * @default false (ZONE_BUCKET_DEFAULTS.eventBridge)
    */
   readonly eventBridge?: boolean;
+  /**
+   * AWS services that write into this bucket themselves, through the bucket policy rather than a
+   * role of ours (AppFlow), each limited to one key prefix and to sources in this account.
+   * @default none
+   */
+  readonly serviceWriters?: readonly ServiceWriter[];
 }
 
 const known = (n: number | undefined): n is number => n !== undefined && !Token.isUnresolved(n);
@@ -257,7 +271,7 @@ export class ZoneBucket extends Construct {
     }), 'ownership');
 
     const document = pin(new DataAwsIamPolicyDocument(this, 'policy-document', {
-      statement: this.policyStatements(env.account, allowLogDelivery),
+      statement: this.policyStatements(env.account, allowLogDelivery, props.serviceWriters ?? []),
     }), 'policy');
     this.policy = pin(new S3BucketPolicy(this, 'policy', {
       bucket,
@@ -307,7 +321,7 @@ export class ZoneBucket extends Construct {
     }
   }
 
-  private policyStatements(account: string, allowLogDelivery: boolean): DataAwsIamPolicyDocumentStatement[] {
+  private policyStatements(account: string, allowLogDelivery: boolean, writers: readonly ServiceWriter[]): DataAwsIamPolicyDocumentStatement[] {
     const everyone = [{ type: '*', identifiers: ['*'] }];
     const objects = `${this.arn}/*`;
     const statements: DataAwsIamPolicyDocumentStatement[] = [
@@ -360,6 +374,29 @@ export class ZoneBucket extends Construct {
         condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [account] }],
       });
     }
+    writers.forEach((w, i) => {
+      const sourceAccount = [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [account] }];
+      const service = [{ type: 'Service', identifiers: [w.service] }];
+      // AppFlow checks the bucket before a run and writes multipart; it needs no read access.
+      statements.push(
+        {
+          sid: `AllowServiceWrite${i}`,
+          effect: 'Allow',
+          principals: service,
+          actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObjectAcl'],
+          resources: [`${this.arn}/${w.prefix}*`],
+          condition: sourceAccount,
+        },
+        {
+          sid: `AllowServiceLocate${i}`,
+          effect: 'Allow',
+          principals: service,
+          actions: ['s3:GetBucketAcl', 's3:ListBucketMultipartUploads'],
+          resources: [this.arn],
+          condition: sourceAccount,
+        },
+      );
+    });
     return statements;
   }
 }

@@ -1,4 +1,4 @@
-import { allowsAnyone, isDataAction, isWildcardAction, readPolicy } from './iam';
+import { DATA_ACTIONS, DATA_ACTION_EXAMPLES, allowsAnyone, isDataAction, isWildcardAction, readPolicy } from './iam';
 import { stackOf } from './testing';
 
 describe('reading IAM policies', () => {
@@ -59,6 +59,24 @@ describe('reading IAM policies', () => {
     });
   });
 
+  test('cannot read a document that merges another through the deprecated source_json or override_json', () => {
+    const stack = stackOf({
+      'data.aws_iam_policy_document.base': { statement: [{ actions: ['s3:GetObject'], resources: ['*'] }] },
+      'data.aws_iam_policy_document.source': { source_json: '${data.aws_iam_policy_document.base.json}', statement: [] },
+      'data.aws_iam_policy_document.both': {
+        source_json: '${data.aws_iam_policy_document.base.json}',
+        override_json: '{"Statement":[]}',
+        source_policy_documents: ['${data.aws_iam_policy_document.base.json}'],
+      },
+    });
+    expect(readPolicy('${data.aws_iam_policy_document.source.json}', stack)).toEqual({
+      unreadable: 'data.aws_iam_policy_document.source merges another document (source_json)',
+    });
+    expect(readPolicy('${data.aws_iam_policy_document.both.json}', stack)).toEqual({
+      unreadable: 'data.aws_iam_policy_document.both merges another document (source_json, override_json)',
+    });
+  });
+
   test('an absent policy has no statements', () => {
     expect(readPolicy(undefined, stackOf({}))).toEqual({ statements: [] });
   });
@@ -88,5 +106,20 @@ describe('IAM predicates', () => {
     expect(isDataAction('s3:GetBucketLocation')).toBe(false);
     expect(isDataAction('logs:CreateLogStream')).toBe(false);
     expect(isDataAction('cloudwatch:*')).toBe(false);
+  });
+
+  test('every data action example is a data action, and every DATA_ACTIONS pattern has an example', () => {
+    expect(DATA_ACTION_EXAMPLES.filter((a) => !isDataAction(a))).toEqual([]);
+    expect(DATA_ACTIONS.filter((re) => !DATA_ACTION_EXAMPLES.some((a) => re.test(a))).map(String)).toEqual([]);
+  });
+
+  test('finds data actions behind partial wildcards', () => {
+    expect(['s3:Get*', 's3:*Object', 'dynamodb:Batch*', 'kms:Re*'].filter(isDataAction)).toEqual(['s3:Get*', 's3:*Object', 'dynamodb:Batch*', 'kms:Re*']);
+    expect(['s3:GetBucket*', 'glue:GetDatabase*', 'kms:List*'].filter(isDataAction)).toEqual([]);
+  });
+
+  test('counts a wildcard as a data action when it matches a known one, wherever the * or ? stands', () => {
+    expect(['s3:List*', 's3:GetObjec?', '*:GetObject', 'secretsmanager:Get*'].filter(isDataAction)).toEqual(['s3:List*', 's3:GetObjec?', '*:GetObject', 'secretsmanager:Get*']);
+    expect(['s3:ListAllMyBuckets*', 's3:?etBucketPolicy', 'iam:Get*', 'glue:*Database'].filter(isDataAction)).toEqual([]);
   });
 });

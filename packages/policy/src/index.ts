@@ -5,7 +5,9 @@
 export * from './rule';
 export * from './stack-view';
 export * from './iam';
+export * from './kms-keys';
 export * from './evaluate';
 export * from './policy-pack';
 export { ALL_RULES } from './rules';
 export { runRule, stackOf, TEST_CONTEXT } from './testing';
+export * from './docs';

@@ -41,6 +41,11 @@ export const pass = (): Outcome => ({ status: 'pass' });
 export const fail = (message: string): Outcome => ({ status: 'fail', message });
 export const notApplicable = (reason: string): Outcome => ({ status: 'not-applicable', reason });
 
+/** `a`, `a and b`, `a, b and c` (or `a, b or c`): items listed in a message. */
+export function listing(items: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
+}
+
 /** One rule of the pack. One rule per file under `rules/`, with a test beside it. */
 export interface Rule {
   /** Stable id used in reports and suppressions, e.g. `s3-kms-encryption`. */

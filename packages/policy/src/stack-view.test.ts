@@ -1,4 +1,4 @@
-import { StackView, block, blocks, isExpression, isTrue, referencedAddress, refersTo } from './stack-view';
+import { StackView, block, blocks, isExpression, isSet, isTrue, referencedAddress, referencedAttribute, referencedAttributes, refersTo } from './stack-view';
 import { TEST_CONTEXT } from './testing';
 
 const json = {
@@ -56,5 +56,48 @@ describe('reference helpers', () => {
     expect(isExpression('literal')).toBe(false);
     expect(isTrue('true')).toBe(true);
     expect(isTrue(false)).toBe(false);
+  });
+});
+
+describe('attribute references', () => {
+  const secrets = { types: ['aws_secretsmanager_secret', 'aws_secretsmanager_secret_version'], attributes: ['arn', 'secret_string'] };
+  const remote = (output: string) => `\${data.terraform_remote_state.cross-stack-reference-input-dev-lake.outputs.cross-stack-output-${output}}`;
+
+  test('referencedAttribute reads a whole-value reference within the stack, to a resource or a data source', () => {
+    expect(referencedAttribute('${aws_secretsmanager_secret.db.arn}', secrets)).toEqual({ type: 'aws_secretsmanager_secret', attribute: 'arn' });
+    expect(referencedAttribute('${data.aws_secretsmanager_secret.db.name}', secrets)).toEqual({ type: 'aws_secretsmanager_secret', attribute: 'name' });
+    expect(referencedAttribute('${aws_kms_key.lake_key.arn}', secrets)).toBeUndefined();
+    expect(referencedAttribute('${aws_secretsmanager_secret.db.arn}/x', secrets)).toBeUndefined();
+  });
+
+  test('referencedAttribute reads a cross-stack output by the longest known type and attribute', () => {
+    expect(referencedAttribute(remote('aws_secretsmanager_secretdbarn'), secrets)).toEqual({ type: 'aws_secretsmanager_secret', attribute: 'arn' });
+    expect(referencedAttribute(remote('aws_secretsmanager_secret_versiondbsecret_string'), secrets)).toEqual({
+      type: 'aws_secretsmanager_secret_version',
+      attribute: 'secret_string',
+    });
+    expect(referencedAttribute(remote('dataaws_secretsmanager_secretdbarn'), secrets)).toEqual({ type: 'aws_secretsmanager_secret', attribute: 'arn' });
+    expect(referencedAttribute(remote('aws_secretsmanager_secretdbname'), secrets)).toBeUndefined();
+    expect(referencedAttribute(remote('aws_kms_keylake_keyarn'), secrets)).toBeUndefined();
+  });
+
+  test('referencedAttributes finds every reference inside an expression, same-stack ones first', () => {
+    const value = `\${jsondecode(data.aws_secretsmanager_secret_version.db.secret_string)["password"]}:${remote('aws_secretsmanager_secretdbarn')}`;
+    expect(referencedAttributes(value, secrets)).toEqual([
+      { type: 'aws_secretsmanager_secret_version', attribute: 'secret_string' },
+      { type: 'aws_secretsmanager_secret', attribute: 'arn' },
+    ]);
+    expect(referencedAttributes('literal', secrets)).toEqual([]);
+    expect(referencedAttributes(undefined, secrets)).toEqual([]);
+  });
+});
+
+describe('isSet', () => {
+  test('accepts non-empty strings and rejects everything else', () => {
+    expect(isSet('${aws_kms_key.lake_key.arn}')).toBe(true);
+    expect(isSet('')).toBe(false);
+    expect(isSet('  ')).toBe(false);
+    expect(isSet(undefined)).toBe(false);
+    expect(isSet(42)).toBe(false);
   });
 });

@@ -73,6 +73,75 @@ export function referencedAddress(value: unknown): string | undefined {
   return m?.[1];
 }
 
+/** A resource attribute that a Terraform string reads. */
+export interface AttributeReference {
+  /** Type of the resource or data source, without `data.`, e.g. `aws_secretsmanager_secret`. */
+  readonly type: string;
+  /** The attribute read, e.g. `arn`. */
+  readonly attribute: string;
+}
+
+/**
+ * The resource types a rule looks for in references, and the attributes to read from a
+ * cross-stack one. cdktf passes a value to another stack as a remote-state output named after the
+ * reference with its dots removed
+ * (`${data.terraform_remote_state.<x>.outputs.cross-stack-output-aws_secretsmanager_secretdbarn}`),
+ * so there the type is the longest of `types` the output name starts with and the attribute the
+ * longest of `attributes` it ends with.
+ */
+export interface ReferenceTargets {
+  readonly types: readonly string[];
+  /** Attributes that may end a cross-stack output name (same-stack references name theirs). */
+  readonly attributes: readonly string[];
+}
+
+/** `[data.]<type>.<name>.<attribute>`: a reference within this stack. */
+const SAME_STACK = String.raw`(?:data\.)?([a-z][a-z0-9_]*)\.[A-Za-z_][\w-]*\.([a-z_][a-z0-9_]*)`;
+/** `outputs.cross-stack-output-<type><name><attribute>`, with `data` first for a data source. */
+const CROSS_STACK = String.raw`outputs\.cross-stack-output-(?:data)?([\w-]+)`;
+
+const WHOLE_SAME_STACK = new RegExp(String.raw`^\$\{${SAME_STACK}\}$`);
+const WHOLE_CROSS_STACK = new RegExp(String.raw`^\$\{data\.terraform_remote_state\.[\w-]+\.${CROSS_STACK}\}$`);
+const ANY_SAME_STACK = new RegExp(String.raw`(?<![\w.-])${SAME_STACK}`, 'g');
+const ANY_CROSS_STACK = new RegExp(CROSS_STACK, 'g');
+
+const longest = (candidates: readonly string[]): string | undefined =>
+  candidates.reduce<string | undefined>((a, b) => (a === undefined || b.length > a.length ? b : a), undefined);
+
+function sameStack([, type, attribute]: RegExpMatchArray, targets: ReferenceTargets): AttributeReference | undefined {
+  return targets.types.includes(type) ? { type, attribute } : undefined;
+}
+
+function crossStack(output: string, targets: ReferenceTargets): AttributeReference | undefined {
+  const type = longest(targets.types.filter((t) => output.startsWith(t)));
+  const attribute = longest(targets.attributes.filter((a) => output.endsWith(a)));
+  return type !== undefined && attribute !== undefined ? { type, attribute } : undefined;
+}
+
+/**
+ * The attribute of one of `targets.types` that `value` is: a whole-value reference within this
+ * stack (`${aws_quicksight_group.analysts.arn}`) or from another stack (see {@link ReferenceTargets}).
+ */
+export function referencedAttribute(value: unknown, targets: ReferenceTargets): AttributeReference | undefined {
+  if (typeof value !== 'string') return undefined;
+  const local = WHOLE_SAME_STACK.exec(value);
+  if (local) return sameStack(local, targets);
+  const output = WHOLE_CROSS_STACK.exec(value)?.[1];
+  return output === undefined ? undefined : crossStack(output, targets);
+}
+
+/**
+ * Every attribute of one of `targets.types` that `value` reads, anywhere in it (inside function
+ * calls too): references within this stack first, then those from other stacks.
+ */
+export function referencedAttributes(value: unknown, targets: ReferenceTargets): AttributeReference[] {
+  if (typeof value !== 'string') return [];
+  return [
+    ...[...value.matchAll(ANY_SAME_STACK)].map((m) => sameStack(m, targets)),
+    ...[...value.matchAll(ANY_CROSS_STACK)].map((m) => crossStack(m[1], targets)),
+  ].filter((r): r is AttributeReference => r !== undefined);
+}
+
 /** True for a value Terraform computes (a reference or expression), not a literal. */
 export function isExpression(value: unknown): boolean {
   return typeof value === 'string' && value.includes('${');
@@ -90,6 +159,11 @@ export function blocks(value: unknown): Array<Record<string, unknown>> {
   if (Array.isArray(value)) return value as Array<Record<string, unknown>>;
   if (value && typeof value === 'object') return [value as Record<string, unknown>];
   return [];
+}
+
+/** True for a non-empty string (a literal or a `${...}` reference). */
+export function isSet(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
 }
 
 /** True for `true` and Terraform's string form `"true"`. */

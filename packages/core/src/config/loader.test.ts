@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
 import { PlatformError, isPlatformError } from '../errors';
+import { INGESTION_DEFAULTS } from './ingestion';
 import { listEnvironments, loadEnvironment, loadEnvironments, parseEnvironment } from './loader';
 
 const FIXTURES = join(__dirname, '__fixtures__');
@@ -46,7 +47,7 @@ function expectReadable(error: PlatformError, ...files: string[]): void {
   expect(lines).toHaveLength(error.problems.length);
 }
 
-const TOP_LEVEL_KEYS = 'name, project, stage, account, region, deployRole, state, layout, protect, offline, tags, network, lake';
+const TOP_LEVEL_KEYS = 'name, project, stage, account, region, deployRole, state, layout, protect, offline, tags, network, lake, ingestion';
 const ACCOUNT_FIX = 'use the 12-digit AWS account id, quoted ("012345678901") so YAML keeps leading zeros';
 
 /** One malformed file, the behaviour it shows and the exact problems (field path, message) it must report. */
@@ -273,19 +274,235 @@ const INVALID: readonly InvalidCase[] = [
     problems: [['tags.owner{team}', 'is not an allowed key; use a tag key of 1-128 letters, digits, spaces and _.:/=+-@']],
   },
   {
-    fixture: 'az-outside-region',
-    behaviour: "rejects an availability zone outside the environment's region",
-    problems: [['network.availabilityZones.1', 'is "us-east-1b", outside region eu-west-1; use zones of eu-west-1 (e.g. eu-west-1a)']],
+    fixture: 'subnet-zone-outside-region',
+    behaviour: "rejects a subnet in a zone outside the environment's region",
+    problems: [['network.subnets.us-east-1b', 'is in zone us-east-1b, outside region eu-west-1; use subnets of eu-west-1 (e.g. eu-west-1a)']],
   },
   {
-    fixture: 'az-duplicate',
-    behaviour: 'rejects an availability zone listed twice, at its second position',
-    problems: [['network.availabilityZones.2', 'is "eu-west-1a" again; list each zone once']],
+    fixture: 'subnet-duplicate-id',
+    behaviour: 'rejects the same subnet listed under two zones, at the second zone',
+    problems: [['network.subnets.eu-west-1b', 'is "subnet-0a1b2c3d4e5f67890", already listed for eu-west-1a; give each zone its own subnet']],
   },
   {
-    fixture: 'az-too-few',
-    behaviour: 'rejects a single availability zone',
-    problems: [['network.availabilityZones', 'is ["eu-west-1a"]; list at least 2 availability zones, for redundancy']],
+    fixture: 'subnet-too-few',
+    behaviour: 'rejects a single subnet',
+    problems: [['network.subnets', 'lists 1 subnet; list private subnets in at least 2 availability zones, for redundancy']],
+  },
+  {
+    fixture: 'subnet-id-invalid',
+    behaviour: 'rejects a subnet id that is not one',
+    problems: [['network.subnets.eu-west-1b', 'is "sn-0b1c2d3e"; use a subnet id such as "subnet-0a1b2c3d4e5f67890"']],
+  },
+  {
+    fixture: 'vpc-id-invalid',
+    behaviour: 'rejects a VPC id that is not one',
+    problems: [['network.vpcId', 'is "vpc-12345"; use a VPC id such as "vpc-0a1b2c3d4e5f67890"']],
+  },
+  {
+    fixture: 'network-without-vpc',
+    behaviour: 'rejects a network section without vpcId, describing the field',
+    problems: [
+      [
+        'network.vpcId',
+        "is missing; add it: The existing VPC the platform's VPC-bound services (DMS, Fargate imports, Glue connections, SageMaker) run in",
+      ],
+    ],
+  },
+  {
+    fixture: 'ingestion-retention-hours',
+    behaviour: 'rejects stream retention below 24 hours',
+    problems: [['ingestion.streams.clicks.retentionHours', 'is 2; use a whole number from 24 to 8760']],
+  },
+  {
+    fixture: 'ingestion-shards-on-demand',
+    behaviour: 'rejects shards on an on-demand stream',
+    problems: [['ingestion.streams.clicks.shards', 'is 2; an on-demand stream scales by itself; remove shards, or set mode: provisioned']],
+  },
+  {
+    fixture: 'ingestion-provisioned-no-shards',
+    behaviour: 'rejects a provisioned stream without shards, as missing',
+    problems: [['ingestion.streams.clicks.shards', 'is missing; a provisioned stream needs a shard count; set shards (1 to 500), or use mode: on-demand']],
+  },
+  {
+    fixture: 'ingestion-parquet-no-columns',
+    behaviour: 'rejects a parquet stream without columns, saying the empty list is the default',
+    problems: [
+      [
+        'ingestion.streams.clicks.columns',
+        'is [] (the default); format is parquet, which converts records against their columns; list them (name, type), or set format: json',
+      ],
+    ],
+  },
+  {
+    fixture: 'ingestion-buffer-parquet',
+    behaviour: 'rejects a Firehose buffer below 64 MiB with parquet (the default format)',
+    problems: [['ingestion.streams.clicks.bufferSizeMb', 'is 32; use 64 to 128; Firehose needs a buffer of at least 64 MiB for parquet conversion']],
+  },
+  {
+    fixture: 'ingestion-buffer-partitioned',
+    behaviour: 'rejects a Firehose buffer below 64 MiB with dynamic partitioning',
+    problems: [
+      ['ingestion.streams.clicks.bufferSizeMb', 'is 32; use 64 to 128; Firehose needs a buffer of at least 64 MiB for dynamic partitioning (partitionBy)'],
+    ],
+  },
+  {
+    fixture: 'ingestion-column-type',
+    behaviour: 'rejects a column type Glue does not know, listing the types',
+    problems: [
+      [
+        'ingestion.streams.clicks.columns.1.type',
+        'is "varchar"; use one of string, int, bigint, smallint, tinyint, double, float, boolean, date, timestamp, binary',
+      ],
+    ],
+  },
+  {
+    fixture: 'ingestion-unknown-stream-key',
+    behaviour: "rejects a misspelt key in a stream with a suggestion from the stream's fields",
+    problems: [
+      [
+        'ingestion.streams.clicks.retentionHour',
+        'is not a known field; did you mean "retentionHours"? (allowed here: source, mode, shards, retentionHours, prefix, partitionBy, format, columns, bufferSizeMb, bufferIntervalSeconds)',
+      ],
+    ],
+  },
+  {
+    fixture: 'ingestion-dataset-name',
+    behaviour: 'rejects a dataset name with capitals and underscores',
+    problems: [
+      [
+        'ingestion.databases.Orders_DB',
+        'is not an allowed key; use 2-40 lowercase letters and digits, words joined by "-", starting with a letter (e.g. "clickstream")',
+      ],
+    ],
+  },
+  {
+    fixture: 'ingestion-unknown-engine',
+    behaviour: 'rejects a database engine DMS ingestion does not support, listing the engines',
+    problems: [['ingestion.databases.orders.engine', 'is "oracle"; use one of postgres, mysql, aurora, aurora-postgresql, mariadb']],
+  },
+  {
+    fixture: 'ingestion-secret-arn',
+    behaviour: 'rejects database credentials given as a name instead of a secret ARN',
+    problems: [
+      ['ingestion.databases.orders.secretArn', 'is "orders-db-credentials"; use the ARN of a Secrets Manager secret holding username and password'],
+    ],
+  },
+  {
+    fixture: 'ingestion-source-cidr-open',
+    behaviour: 'rejects a source database range of the whole internet',
+    problems: [
+      [
+        'ingestion.databases.orders.sourceCidr',
+        'is "0.0.0.0/0"; it has a prefix outside /8 to /32 (a private range, never the whole internet); use e.g. /24',
+      ],
+    ],
+  },
+  {
+    fixture: 'ingestion-source-cidr-shape',
+    behaviour: 'rejects a source database host name where a CIDR block is expected',
+    problems: [['ingestion.databases.orders.sourceCidr', 'is "orders.db.internal"; use an IPv4 CIDR block such as "10.20.0.0/16"']],
+  },
+  {
+    fixture: 'ingestion-tables-empty',
+    behaviour: 'rejects a database replicating no tables',
+    problems: [['ingestion.databases.orders.tables', 'is []; list at least one schema/table to replicate']],
+  },
+  {
+    fixture: 'ingestion-table-name',
+    behaviour: 'rejects a table name with a hyphen',
+    problems: [
+      ['ingestion.databases.orders.tables.0.table', 'is "order-lines"; use a table name of letters, digits, "_", "$", or "%" as a wildcard'],
+    ],
+  },
+  {
+    fixture: 'ingestion-schedule-cron-fields',
+    behaviour: 'rejects a cron expression with 5 fields (EventBridge needs 6)',
+    problems: [
+      [
+        'ingestion.batch.rates.schedule',
+        'is "cron(0 2 * * ?)"; it has 5 cron fields; use 6: minutes hours day-of-month month day-of-week year, e.g. "cron(0 2 * * ? *)"',
+      ],
+    ],
+  },
+  {
+    fixture: 'ingestion-schedule-cron-question',
+    behaviour: 'rejects a cron expression with "?" in both day fields',
+    problems: [
+      [
+        'ingestion.batch.rates.schedule',
+        'is "cron(0 2 ? * ? *)"; it must have "?" in exactly one of day-of-month and day-of-week, e.g. "cron(0 2 * * ? *)"',
+      ],
+    ],
+  },
+  {
+    fixture: 'ingestion-schedule-rate-unit',
+    behaviour: 'rejects a rate of 1 with a plural unit',
+    problems: [
+      [
+        'ingestion.saas.accounts.schedule',
+        'is "rate(1 days)"; it says "1 days"; use the singular unit for 1 and the plural otherwise ("rate(1 day)", "rate(2 days)")',
+      ],
+    ],
+  },
+  {
+    fixture: 'ingestion-schedule-text',
+    behaviour: 'rejects a SaaS schedule in words, listing on-demand, rate and cron',
+    problems: [
+      [
+        'ingestion.saas.accounts.schedule',
+        'is "every day"; use "on-demand", "rate(<n> <minute|minutes|hour|hours|day|days>)" or "cron(<6 fields>)", e.g. "cron(0 2 * * ? *)"',
+      ],
+    ],
+  },
+  {
+    fixture: 'ingestion-fargate-cpu',
+    behaviour: 'rejects a CPU size Fargate does not offer',
+    problems: [['ingestion.batch.rates.cpu', 'is 300; use a Fargate CPU size: 256, 512, 1024, 2048 or 4096']],
+  },
+  {
+    fixture: 'ingestion-fargate-memory',
+    behaviour: 'rejects memory that does not fit the CPU size',
+    problems: [['ingestion.batch.rates.memoryMb', 'is 4096; use 512, 1024 or 2048 MiB with cpu 256, or another cpu (Fargate task sizes)']],
+  },
+  {
+    fixture: 'ingestion-fargate-memory-step',
+    behaviour: 'rejects memory within the range of the CPU size but not in whole GiB',
+    problems: [['ingestion.batch.rates.memoryMb', 'is 1536; use 1024 to 4096 MiB in steps of 1024 with cpu 512, or another cpu (Fargate task sizes)']],
+  },
+  {
+    fixture: 'ingestion-image-tag',
+    behaviour: 'rejects a container image without a tag or digest',
+    problems: [
+      [
+        'ingestion.batch.rates.image',
+        'is "111111111111.dkr.ecr.eu-west-1.amazonaws.com/rates-import"; use a container image with a tag or digest, e.g. "111111111111.dkr.ecr.eu-west-1.amazonaws.com/import:1.4.2"',
+      ],
+    ],
+  },
+  {
+    fixture: 'ingestion-without-network',
+    behaviour: 'rejects databases and batch imports in a file without a network section',
+    problems: [
+      [
+        'ingestion.databases',
+        'declares orders, which runs in a VPC, but the file has no network section; add network.vpcId, network.vpcCidr and network.subnets',
+      ],
+      [
+        'ingestion.batch',
+        'declares rates, which runs in a VPC, but the file has no network section; add network.vpcId, network.vpcCidr and network.subnets',
+      ],
+    ],
+  },
+  {
+    fixture: 'ingestion-prefix-shared',
+    behaviour: "rejects two datasets landing under one raw prefix, whether written or the dataset name's default",
+    problems: [
+      [
+        'ingestion.saas.orders.prefix',
+        'is "orders/" (the default, from the dataset name), where ingestion.streams.clicks lands too; give each dataset its own raw-zone prefix',
+      ],
+      ['ingestion.events.scans.prefix', 'is "media/", where ingestion.events.photos lands too; give each dataset its own raw-zone prefix'],
+    ],
   },
   {
     fixture: 'name-mismatch',
@@ -348,6 +565,7 @@ describe('loadEnvironment', () => {
             curated: { infrequentAccessDays: 90, noncurrentVersionExpirationDays: 90 },
           },
         },
+        ingestion: { streams: {}, databases: {}, saas: {}, events: {}, batch: {} },
       });
     });
 
@@ -369,7 +587,11 @@ describe('loadEnvironment', () => {
         protect: false,
         offline: false,
         tags: { 'cost-center': 'data-platform' },
-        network: { vpcCidr: '10.10.0.0/16', availabilityZones: ['eu-central-1a', 'eu-central-1b'] },
+        network: {
+          vpcId: 'vpc-0a1b2c3d4e5f67890',
+          vpcCidr: '10.10.0.0/16',
+          subnets: { 'eu-central-1a': 'subnet-0a1b2c3d4e5f67890', 'eu-central-1b': 'subnet-0b1c2d3e4f5a67890' },
+        },
         lake: {
           keyDeletionWindowDays: 7,
           abortIncompleteUploadDays: 3,
@@ -379,6 +601,109 @@ describe('loadEnvironment', () => {
             raw: { infrequentAccessDays: 30, archiveDays: 60, expirationDays: 365, noncurrentVersionExpirationDays: 14 },
             processed: { infrequentAccessDays: 90, noncurrentVersionExpirationDays: 90 },
             curated: { infrequentAccessDays: 60, noncurrentVersionExpirationDays: 90 },
+          },
+        },
+        ingestion: {
+          streams: {
+            clicks: {
+              source: 'kinesis',
+              mode: 'provisioned',
+              shards: 2,
+              retentionHours: 48,
+              prefix: 'clickstream/',
+              partitionBy: ['country'],
+              format: 'parquet',
+              columns: [
+                { name: 'user_id', type: 'string' },
+                { name: 'country', type: 'string' },
+                { name: 'ts', type: 'timestamp' },
+              ],
+              bufferSizeMb: 64,
+              bufferIntervalSeconds: 60,
+            },
+          },
+          databases: {
+            orders: {
+              engine: 'mysql',
+              host: 'orders.db.internal',
+              port: 3306,
+              databaseName: 'shop',
+              secretArn: 'arn:aws:secretsmanager:eu-central-1:011111111111:secret:orders-db-AbCdEf',
+              sourceCidr: '10.30.0.0/24',
+              instanceClass: 'dms.r5.large',
+              allocatedStorageGb: 100,
+              multiAz: true,
+              migrationType: 'cdc',
+              tables: [
+                { schema: 'shop', table: 'orders' },
+                { schema: 'shop', table: 'order_lines' },
+              ],
+              prefix: 'orders-db/',
+              certificateArn: 'arn:aws:dms:eu-central-1:011111111111:cert:ORDERSCA01',
+            },
+          },
+          saas: {
+            accounts: {
+              connector: 'salesforce',
+              connectorProfile: 'salesforce-dev',
+              object: 'Account',
+              fields: ['Id', 'Name', 'Industry'],
+              schedule: 'on-demand',
+              prefix: 'crm/accounts/',
+            },
+          },
+          events: {
+            documents: { prefix: 'uploads/', suffixes: ['.pdf', '.png'], memoryMb: 512, timeoutSeconds: 60, reservedConcurrency: 2, maxRetryAttempts: 4 },
+          },
+          batch: {
+            rates: {
+              image: '011111111111.dkr.ecr.eu-central-1.amazonaws.com/rates-import:1.4.2',
+              schedule: 'cron(0 2 * * ? *)',
+              command: ['python', 'import.py'],
+              environment: { SOURCE_URL: 'https://rates.example.com/daily' },
+              cpu: 1024,
+              memoryMb: 4096,
+              maxRetryAttempts: 0,
+              prefix: 'rates/',
+            },
+          },
+        },
+      });
+    });
+
+    it('loads one dataset of each ingestion path, filling the defaults of INGESTION_DEFAULTS', () => {
+      expect(loadEnvironment(fixture('valid', 'ingest.yaml')).ingestion).toStrictEqual({
+        streams: {
+          clicks: {
+            ...INGESTION_DEFAULTS.stream,
+            partitionBy: [],
+            columns: [
+              { name: 'user_id', type: 'string' },
+              { name: 'ts', type: 'timestamp' },
+            ],
+          },
+        },
+        databases: {
+          orders: {
+            ...INGESTION_DEFAULTS.database,
+            engine: 'postgres',
+            host: 'orders.db.internal',
+            port: 5432,
+            databaseName: 'shop',
+            secretArn: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:orders-db-AbCdEf',
+            sourceCidr: '10.30.0.0/24',
+            tables: [{ schema: 'public', table: 'orders' }],
+          },
+        },
+        saas: { accounts: { ...INGESTION_DEFAULTS.saas, connectorProfile: 'salesforce-prod', object: 'Account', fields: ['Id', 'Name'] } },
+        events: { documents: { ...INGESTION_DEFAULTS.events, prefix: 'uploads/', suffixes: [] } },
+        batch: {
+          rates: {
+            ...INGESTION_DEFAULTS.batch,
+            image: '000000000000.dkr.ecr.eu-west-1.amazonaws.com/rates-import:1.4.2',
+            schedule: 'rate(1 day)',
+            command: [],
+            environment: {},
           },
         },
       });
@@ -431,7 +756,7 @@ describe('loadEnvironment', () => {
           'protect',
           'tags.project',
           'network.vpcCidr',
-          'network.availabilityZones.1',
+          'network.subnets.eu-west-1b',
           'lake.zones.raw.archiveDays',
         ].sort(),
       );
@@ -455,6 +780,45 @@ describe('parseEnvironment', () => {
     const text = 'name: qa\naccount: "111111111111"\nregion: eu-west-1\noffline: true\nlayout: single\nlake:\n  keyDeletionWindowDays: .inf\n';
     expect(() => parseEnvironment(text, 'qa.yaml')).toThrow(
       exactly(['qa.yaml: lake.keyDeletionWindowDays is Infinity (a number); use a whole number from 7 to 30']),
+    );
+  });
+
+  const OFFLINE = 'name: qa\naccount: "111111111111"\nregion: eu-west-1\noffline: true\nlayout: single\n';
+  const NETWORK = 'network:\n  vpcId: vpc-0a1b2c3d4e5f67890\n  vpcCidr: 10.20.0.0/16\n  subnets: { eu-west-1a: subnet-0a1b2c3d4e5f67890, eu-west-1b: subnet-0b1c2d3e4f5a67890 }\n';
+  const BATCH = 'ingestion:\n  batch:\n    rates:\n      image: rates-import:1.4.2\n';
+
+  it('does not compare subnet zones with a region that is itself invalid', () => {
+    const text = OFFLINE.replace('region: eu-west-1', 'region: europe-west1') + NETWORK;
+    expect(() => parseEnvironment(text, 'qa.yaml')).toThrow(exactly(['qa.yaml: region is "europe-west1"; use an AWS region name such as "eu-west-1"']));
+  });
+
+  it('reports a memory size left at its default that does not fit the CPU size as the default', () => {
+    const text = `${OFFLINE}${NETWORK}${BATCH}      schedule: rate(1 day)\n      cpu: 4096\n`;
+    expect(() => parseEnvironment(text, 'qa.yaml')).toThrow(
+      exactly(['qa.yaml: ingestion.batch.rates.memoryMb is 1024 (the default); use 8192 to 30720 MiB in steps of 1024 with cpu 4096, or another cpu (Fargate task sizes)']),
+    );
+  });
+
+  it.each([
+    ['a batch schedule', `${NETWORK}${BATCH}      schedule: 5\n`, 'ingestion.batch.rates.schedule is 5 (a number); use a rate or cron expression, e.g. "rate(1 day)" or "cron(0 2 * * ? *)"'],
+    [
+      'a SaaS schedule',
+      'ingestion:\n  saas:\n    accounts: { connectorProfile: p, object: Account, fields: [Id], schedule: 5 }\n',
+      'ingestion.saas.accounts.schedule is 5 (a number); use "on-demand", a rate or cron expression, e.g. "rate(1 day)" or "cron(0 2 * * ? *)"',
+    ],
+    ['a stream retention', 'ingestion:\n  streams:\n    clicks: { format: json, retentionHours: a day }\n', 'ingestion.streams.clicks.retentionHours is "a day" (text); use a whole number from 24 to 8760'],
+    ['the streams section', 'ingestion:\n  streams: [clicks]\n', 'ingestion.streams is ["clicks"] (a list); use a mapping (key: value lines, indented under this key)'],
+  ])('rejects a value of the wrong type in %s with its own fix', (_, body, message) => {
+    expect(() => parseEnvironment(OFFLINE + body, 'qa.yaml')).toThrow(exactly([`qa.yaml: ${message}`]));
+  });
+
+  it('accepts on-demand as a SaaS schedule, and not as a batch schedule', () => {
+    const saas = 'ingestion:\n  saas:\n    accounts: { connectorProfile: p, object: Account, fields: [Id], schedule: on-demand }\n';
+    expect(parseEnvironment(OFFLINE + saas, 'qa.yaml').ingestion.saas.accounts.schedule).toBe('on-demand');
+    expect(() => parseEnvironment(`${OFFLINE}${NETWORK}${BATCH}      schedule: on-demand\n`, 'qa.yaml')).toThrow(
+      exactly([
+        'qa.yaml: ingestion.batch.rates.schedule is "on-demand"; use "rate(<n> <minute|minutes|hour|hours|day|days>)" or "cron(<6 fields>)", e.g. "cron(0 2 * * ? *)"',
+      ]),
     );
   });
 

@@ -7,6 +7,7 @@ import {
   ENVIRONMENT_DEFAULTS,
   EnvironmentConfig,
   RESERVED_TAG_KEYS,
+  SOURCE_PREFIXES,
   ZONE_LIFECYCLE_DEFAULTS,
   arnAccount,
   cidrProblem,
@@ -52,7 +53,7 @@ export function parseEnvironment(text: string, file: string): EnvironmentConfig 
   }
 
   const parsed = environmentSchema.safeParse(raw, { reportInput: true });
-  const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueToProblems(issue, file));
+  const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueToProblems(issue, file, raw));
   // A field that is wrong on its own is reported once, by the schema, not again by a cross-field check.
   const reported = new Set(problems.map((p) => p.path));
   problems.push(...crossFieldProblems(raw as Record<string, unknown>, file).filter((p) => !reported.has(p.path)));
@@ -159,6 +160,8 @@ function crossFieldProblems(raw: Record<string, unknown>, file: string): Problem
   const layout = typeof raw.layout === 'string' ? raw.layout : ENVIRONMENT_DEFAULTS.layout;
   // Compared with deployRole only when valid: a malformed account is reported once, by the schema.
   const account = typeof raw.account === 'string' && /^\d{12}$/.test(raw.account) ? raw.account : undefined;
+  // Likewise, subnet zones are compared with the region only when the region itself is valid.
+  const region = environmentSchema.shape.region.safeParse(raw.region).success ? (raw.region as string) : undefined;
 
   if ((PROTECTED_STAGES as readonly string[]).includes(stage)) {
     if (!protect) {
@@ -196,17 +199,21 @@ function crossFieldProblems(raw: Record<string, unknown>, file: string): Problem
       const p = cidrProblem(network.vpcCidr);
       if (p && !p.startsWith('use ')) problems.push({ path: 'network.vpcCidr', message: `is "${network.vpcCidr}"; it ${p}` });
     }
-    if (Array.isArray(network.availabilityZones) && typeof raw.region === 'string') {
-      network.availabilityZones.forEach((az, i) => {
-        if (typeof az === 'string' && /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(az) && az.slice(0, -1) !== raw.region) {
-          problems.push({ path: `network.availabilityZones.${i}`, message: `is "${az}", outside region ${raw.region}; use zones of ${raw.region} (e.g. ${raw.region}a)` });
+    const subnets = network.subnets as Record<string, unknown> | undefined;
+    if (subnets && typeof subnets === 'object' && !Array.isArray(subnets)) {
+      const entries = Object.entries(subnets);
+      if (entries.length < 2) {
+        problems.push({ path: 'network.subnets', message: `lists ${entries.length} subnet${entries.length === 1 ? '' : 's'}; list private subnets in at least 2 availability zones, for redundancy` });
+      }
+      const seen = new Map<unknown, string>();
+      for (const [az, id] of entries) {
+        if (region && /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(az) && az.slice(0, -1) !== region) {
+          problems.push({ path: `network.subnets.${az}`, message: `is in zone ${az}, outside region ${region}; use subnets of ${region} (e.g. ${region}a)` });
         }
-      });
-      const seen = new Set<unknown>();
-      network.availabilityZones.forEach((az, i) => {
-        if (seen.has(az)) problems.push({ path: `network.availabilityZones.${i}`, message: `is "${az}" again; list each zone once` });
-        seen.add(az);
-      });
+        const first = seen.get(id);
+        if (first) problems.push({ path: `network.subnets.${az}`, message: `is ${JSON.stringify(id)}, already listed for ${first}; give each zone its own subnet` });
+        else seen.set(id, az);
+      }
     }
   }
   const zones = (raw.lake as Record<string, unknown> | undefined)?.zones as Record<string, Record<string, unknown>> | undefined;
@@ -225,11 +232,54 @@ function crossFieldProblems(raw: Record<string, unknown>, file: string): Problem
       }
     }
   }
+  problems.push(...ingestionProblems(raw));
   return problems;
 }
 
-/** Turns one zod issue of `file` into user-facing problems. */
-function issueToProblems(issue: z.core.$ZodIssue, file: string): Problem[] {
+/** Checks of the ingestion section that need other sections or compare datasets. */
+function ingestionProblems(raw: Record<string, unknown>): Problem[] {
+  const problems: Problem[] = [];
+  const ingestion = raw.ingestion as Record<string, Record<string, Record<string, unknown>> | undefined> | undefined;
+  if (!ingestion || typeof ingestion !== 'object') return problems;
+  const section = (kind: string) => {
+    const value = ingestion[kind];
+    return value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [];
+  };
+  for (const kind of ['databases', 'batch']) {
+    const names = section(kind).map(([name]) => name);
+    if (names.length > 0 && !raw.network) {
+      problems.push({
+        path: `ingestion.${kind}`,
+        message: `declares ${names.join(', ')}, which ${names.length === 1 ? 'runs' : 'run'} in a VPC, but the file has no network section; add network.vpcId, network.vpcCidr and network.subnets`,
+      });
+    }
+  }
+  for (const [name, db] of section('databases')) {
+    if (db && typeof db.sourceCidr === 'string') {
+      const p = cidrProblem(db.sourceCidr, SOURCE_PREFIXES);
+      if (p) problems.push({ path: `ingestion.databases.${name}.sourceCidr`, message: `is "${db.sourceCidr}"; ${p.startsWith('use ') ? p : `it ${p}`}` });
+    }
+  }
+  const owners = new Map<string, string>();
+  for (const kind of ['streams', 'databases', 'saas', 'events', 'batch']) {
+    for (const [name, dataset] of section(kind)) {
+      const written = dataset && typeof dataset.prefix === 'string';
+      const prefix = written ? (dataset.prefix as string) : `${name}/`;
+      const owner = owners.get(prefix);
+      const here = `ingestion.${kind}.${name}`;
+      if (owner) {
+        const shown = written ? `"${prefix}"` : `"${prefix}" (the default, from the dataset name)`;
+        problems.push({ path: `${here}.prefix`, message: `is ${shown}, where ${owner} lands too; give each dataset its own raw-zone prefix` });
+      } else {
+        owners.set(prefix, here);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Turns one zod issue of `file` (parsed as `raw`) into user-facing problems. */
+function issueToProblems(issue: z.core.$ZodIssue, file: string, raw: unknown): Problem[] {
   const path = issue.path.map(String).join('.');
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
@@ -262,6 +312,16 @@ function issueToProblems(issue: z.core.$ZodIssue, file: string): Problem[] {
       const fix = issue.issues.map((i) => i.message).find((m) => m.startsWith('use ')) ?? 'use a different key';
       return [{ path, message: `is not an allowed key; ${fix}` }];
     }
+    case 'custom': {
+      // A cross-field refinement of an object points at one of its fields. When the file leaves that
+      // field out, zod reports the object as the input (or the field's default, when the refinement passes it).
+      const written = valueAt(raw, issue.path);
+      let received: string;
+      if (written !== undefined) received = describeValue(written);
+      else if (input !== null && typeof input === 'object' && !Array.isArray(input)) received = 'missing';
+      else received = `${describeValue(input)} (the default)`;
+      return [{ path, message: `is ${received}; ${issue.message}` }];
+    }
     default:
       return [{ path, message: `is ${describeValue(input)}; ${issue.message}` }];
   }
@@ -270,6 +330,7 @@ function issueToProblems(issue: z.core.$ZodIssue, file: string): Problem[] {
 /** The fix for a value of the wrong type, when the schema gives none of its own. */
 function genericFix(expected: string, input: unknown): string {
   if (expected === 'object') return 'use a mapping of fields (key: value lines, indented under this key)';
+  if (expected === 'record') return 'use a mapping (key: value lines, indented under this key)';
   if (expected === 'array') return 'use a list ([a, b] or one "- item" line each)';
   if (expected === 'string') {
     return typeof input === 'number' || typeof input === 'boolean' ? `use text: quote it ("${String(input)}")` : 'use text';
@@ -305,6 +366,16 @@ function typeName(value: unknown): string {
 
 function firstLine(s: string): string {
   return s.split('\n')[0];
+}
+
+/** The value at `path` in the file as parsed, or undefined when any step is absent. */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
 
 /** The schema node at `path`, looking through optional/default wrappers. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ingestionSchema } from './ingestion';
 
 /**
  * The environment file's schema: one source for the TypeScript types, the runtime validation
@@ -9,7 +10,7 @@ import { z } from 'zod';
  */
 
 /** The layers an environment is split into; later layers extend this list. */
-export const LAYERS = ['lake'] as const;
+export const LAYERS = ['lake', 'ingestion'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** The lake's data zones, in the order data flows through them. */
@@ -98,19 +99,24 @@ const lake = z
   })
   .describe('The data lake: KMS key, zone buckets, Athena results, access logs, Glue databases.');
 
+const AZ_RE = /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/;
+
 const network = z
   .strictObject({
+    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'use a VPC id such as "vpc-0a1b2c3d4e5f67890"' })
+      .describe('The existing VPC the platform\'s VPC-bound services (DMS, Fargate imports, Glue connections, SageMaker) run in.'),
     vpcCidr: z
       .string()
       .regex(CIDR_RE, { error: 'use an IPv4 CIDR block such as "10.20.0.0/16"' })
-      .describe('CIDR of the VPC the platform\'s VPC-bound services (DMS, Glue connections, SageMaker) run in.'),
-    availabilityZones: z
-      .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: 'use an availability zone name such as "eu-west-1a"' }))
-      .min(2, { error: 'list at least 2 availability zones, for redundancy' })
-      .max(6, { error: 'list at most 6 availability zones' })
-      .describe('Availability zones used for subnets, in this environment\'s region (taken from here: offline plans cannot look them up).'),
+      .describe('CIDR of that VPC (security group rules between the platform\'s own services).'),
+    subnets: z
+      .record(
+        z.string().regex(AZ_RE, { error: 'use an availability zone name such as "eu-west-1a" as the key' }),
+        z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'use a subnet id such as "subnet-0a1b2c3d4e5f67890"' }),
+      )
+      .describe('Private subnets by availability zone, in this environment\'s region (taken from here: offline plans cannot look them up).'),
   })
-  .describe('Network facts for VPC-bound services.');
+  .describe('The existing network of the environment\'s account, for VPC-bound services.');
 
 const state = z
   .strictObject({
@@ -165,6 +171,7 @@ export const environmentSchema = z
       .describe('Extra tags on every resource (the platform adds project, environment, stage and managed-by).'),
     network: network.optional(),
     lake: lake.prefault({}),
+    ingestion: ingestionSchema.prefault({}),
   })
   .describe('One environment of the data platform: one AWS account, one region.');
 
@@ -175,14 +182,21 @@ export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type LakeConfig = EnvironmentConfig['lake'];
 export type ZoneLifecycle = LakeConfig['zones']['raw'];
 
+/** Prefix lengths a VPC accepts. */
+export const VPC_PREFIXES = { min: 16, max: 28, why: 'the VPC limits' } as const;
+/** Prefix lengths accepted for a source database's network: a range, not the internet. */
+export const SOURCE_PREFIXES = { min: 8, max: 32, why: 'a private range, never the whole internet' } as const;
+
 /** Validates a CIDR's numbers (the regex checks only its shape). */
-export function cidrProblem(cidr: string): string | undefined {
+export function cidrProblem(cidr: string, prefixRange: { min: number; max: number; why: string } = VPC_PREFIXES): string | undefined {
   const m = CIDR_RE.exec(cidr);
   if (!m) return 'use an IPv4 CIDR block such as "10.20.0.0/16"';
   const octets = m.slice(1, 5).map(Number);
   const prefix = Number(m[5]);
   if (octets.some((o) => o > 255)) return 'has an octet over 255; use an IPv4 CIDR block such as "10.20.0.0/16"';
-  if (prefix < 16 || prefix > 28) return 'has a prefix outside /16 to /28 (the VPC limits); use e.g. /16';
+  if (prefix < prefixRange.min || prefix > prefixRange.max) {
+    return `has a prefix outside /${prefixRange.min} to /${prefixRange.max} (${prefixRange.why}); use e.g. /${prefixRange.min === 16 ? 16 : 24}`;
+  }
   const ip = octets.reduce((acc, o) => acc * 256 + o, 0);
   const size = 2 ** (32 - prefix);
   if (ip % size !== 0) {

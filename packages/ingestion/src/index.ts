@@ -1,0 +1,18 @@
+/**
+ * @data-platform/ingestion: every path that lands data in the lake's raw zone.
+ * @packageDocumentation
+ */
+export { EncryptedLogGroup } from './shared/log-group';
+export type { EncryptedLogGroupProps } from './shared/log-group';
+export { ServiceRole } from './shared/service-role';
+export type { ServiceRoleProps } from './shared/service-role';
+export { DeadLetterQueue, DLQ_RETENTION_SECONDS } from './shared/dead-letter-queue';
+export type { DeadLetterQueueProps } from './shared/dead-letter-queue';
+export { ingestAddress } from './shared/address';
+export * from './stream-ingest';
+export * from './database-replication';
+export * from './saas-flow';
+export * from './import-cluster';
+export * from './batch-import';
+export * from './object-catalog';
+export { bundleHandler, lambdaAsset, LAMBDA_BUNDLE_FILE, LAMBDA_BUNDLE_DEFAULTS } from './lambda-bundle';

@@ -10,6 +10,7 @@ const LAKE_STATEFUL = [
   'aws_glue_catalog_database.lake_raw_database',
   'aws_kms_key.lake_key',
   'aws_s3_bucket.lake_access_logs_bucket',
+  'aws_s3_bucket.lake_artifacts_bucket',
   'aws_s3_bucket.lake_athena_results_bucket',
   'aws_s3_bucket.lake_curated_bucket',
   'aws_s3_bucket.lake_processed_bucket',
@@ -19,7 +20,7 @@ const LAKE_STATEFUL = [
 describe('building an environment', () => {
   test('a layered environment gets one stack per layer, named <env>-<layer>', () => {
     const built = buildEnvironment(testApp(), testEnvironment({ name: 'dev', layout: 'layered' }));
-    expect([...built.stacks.keys()]).toEqual(['dev-lake', 'dev-ingestion']);
+    expect([...built.stacks.keys()]).toEqual(['dev-lake', 'dev-ingestion', 'dev-processing']);
   });
 
   test('a single-stack environment puts every layer in one stack named after it', () => {
@@ -51,7 +52,7 @@ describe('building an environment', () => {
     const aspect: IAspect = { visit: (node: IConstruct) => void visited.add(node.node.path.split('/')[0]) };
     const built = buildEnvironment(testApp(), testEnvironment({ name: 'dev', layout: 'layered' }), { aspects: [aspect] });
     for (const stack of built.stacks.values()) synthesize(stack);
-    expect([...visited]).toEqual(['dev-lake', 'dev-ingestion']);
+    expect([...visited]).toEqual(['dev-lake', 'dev-ingestion', 'dev-processing']);
   });
 });
 

@@ -2,6 +2,7 @@ import { App, IAspect } from 'cdktf';
 import { EnvironmentConfig, Layer, PlatformStack, stackName } from '@data-platform/core';
 import { IngestionLayer } from './ingestion-layer';
 import { LakeLayer } from './lake-layer';
+import { ProcessingLayer } from './processing-layer';
 
 /** What one environment is made of: its stacks and its layers. */
 export interface PlatformEnvironment {
@@ -10,6 +11,7 @@ export interface PlatformEnvironment {
   readonly stacks: ReadonlyMap<string, PlatformStack>;
   readonly lake: LakeLayer;
   readonly ingestion: IngestionLayer;
+  readonly processing: ProcessingLayer;
 }
 
 export interface BuildOptions {
@@ -35,5 +37,6 @@ export function buildEnvironment(app: App, env: EnvironmentConfig, options: Buil
 
   const lake = new LakeLayer(stackFor('lake'), 'lake', env);
   const ingestion = new IngestionLayer(stackFor('ingestion'), 'ingestion', env, lake.lake);
-  return { env, stacks, lake, ingestion };
+  const processing = new ProcessingLayer(stackFor('processing'), 'processing', env, lake.lake, ingestion);
+  return { env, stacks, lake, ingestion, processing };
 }

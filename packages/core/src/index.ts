@@ -14,3 +14,6 @@ export * from './testing';
 export * from './manifest';
 export * from './suppressions';
 export * from './config/ingestion';
+export * from './config/processing';
+export * from './primitives/service-role';
+export * from './primitives/encrypted';

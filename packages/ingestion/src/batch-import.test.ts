@@ -1,4 +1,4 @@
-import { Token } from 'cdktf';
+import { TerraformResource, Token } from 'cdktf';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -7,25 +7,33 @@ import {
   EnvironmentConfig,
   EnvironmentInput,
   INGESTION_DEFAULTS,
-  INGESTION_LOG_RETENTION_DAYS,
+  LOG_RETENTION_DAYS,
   PlatformError,
-  PlatformStack,
-  SynthesizedStack,
-  SynthesizedStatement,
-  policyStatements,
+  QUEUE_RETENTION_SECONDS,
+  ServiceRole,
   synthesize,
   synthesizedResource,
-  testApp,
+  SynthesizedStack,
+  SynthesizedStatement,
   testEnvironment,
 } from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { BATCH_IMPORT_SETTINGS, BatchImport, TARGET_ENVIRONMENT, ecrRepositoryOf } from './batch-import';
 import { ImportCluster } from './import-cluster';
-import { DLQ_RETENTION_SECONDS } from './shared/dead-letter-queue';
-import { ServiceRole } from './shared/service-role';
+import {
+  IngestionInput,
+  NETWORK,
+  OFFLINE,
+  addressOf,
+  devEnvironment,
+  documentStatements,
+  layeredStacks,
+  stackWithLake,
+  thrownBy,
+  trustOf,
+} from './test-support';
 
-type BatchInput = NonNullable<NonNullable<EnvironmentInput['ingestion']>['batch']>[string];
+type BatchInput = IngestionInput<'batch'>;
 type Network = NonNullable<EnvironmentConfig['network']>;
 
 const IMAGE = '111111111111.dkr.ecr.eu-west-1.amazonaws.com/partner-import:1.4.2';
@@ -34,22 +42,16 @@ const PARTNER: BatchInput = {
   schedule: 'cron(0 2 * * ? *)',
   environment: { PARTNER_FEED_URL: 'https://partners.example.com/feed' },
 };
-const NETWORK = {
-  vpcId: 'vpc-0a1b2c3d4e5f60001',
-  vpcCidr: '10.10.0.0/16',
-  subnets: { 'eu-west-1a': 'subnet-0a1b2c3d4e5f60001', 'eu-west-1b': 'subnet-0a1b2c3d4e5f61001' },
-};
 
 function env(batch: Record<string, BatchInput> = { 'partner-import': PARTNER }, overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig {
-  return testEnvironment({ name: 'dev', network: NETWORK, ingestion: { batch }, ...overrides });
+  return devEnvironment({ network: NETWORK, ingestion: { batch }, ...overrides });
 }
 const batchConfig = (input: BatchInput, name = 'partner-import') => env({ [name]: input }).ingestion.batch[name];
 
 /** The lake, the cluster and the import in one stack (no cross-stack references). */
 function single(config: BatchConfig = batchConfig(PARTNER), name = 'partner-import') {
   const environment = env();
-  const stack = new PlatformStack(testApp(), 'dev', { env: environment });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
+  const { stack, lake } = stackWithLake(environment);
   const cluster = new ImportCluster(stack, 'import-cluster');
   const batch = new BatchImport(stack, 'batch', { lake, name, config, network: environment.network as Network, cluster });
   return { stack, lake, cluster, batch, ...synthesize(stack) };
@@ -58,11 +60,8 @@ function single(config: BatchConfig = batchConfig(PARTNER), name = 'partner-impo
 /** The lake in `dev-lake`, the cluster and the import in `dev-ingestion`, both checked by the policy pack. */
 function layered() {
   const environment = env();
-  const app = testApp();
   const pack = new PolicyPack();
-  const lakeStack = new PlatformStack(app, 'dev-lake', { env: environment, aspects: [pack] });
-  const lake = new DataLake(lakeStack, 'lake', { config: environment.lake });
-  const stack = new PlatformStack(app, 'dev-ingestion', { env: environment, aspects: [pack] });
+  const { lakeStack, lake, stack } = layeredStacks(environment, { aspects: [pack] });
   const cluster = new ImportCluster(stack, 'import-cluster');
   const batch = new BatchImport(stack, 'batch', {
     lake, name: 'partner-import', config: environment.ingestion.batch['partner-import'], network: environment.network as Network, cluster,
@@ -70,15 +69,7 @@ function layered() {
   return { pack, lakeStack, stack, lake, cluster, batch };
 }
 
-const ref = (construct: { friendlyUniqueId: string; terraformResourceType: string }, attribute: string) =>
-  `\${${construct.terraformResourceType}.${construct.friendlyUniqueId}.${attribute}}`;
-
-/** The statements of the policy document a `${data.aws_iam_policy_document.<id>.json}` reference names. */
-function documentStatements(tf: SynthesizedStack, reference: unknown): SynthesizedStatement[] {
-  const id = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(reference))?.[1];
-  if (!id) throw new Error(`${String(reference)} is not a policy document's JSON`);
-  return policyStatements(tf, id);
-}
+const ref = (resource: TerraformResource, attribute: string) => `\${${addressOf(resource)}.${attribute}}`;
 
 /** Statements of every inline policy of `role`, by policy. */
 function inlineStatements(tf: SynthesizedStack, role: ServiceRole): SynthesizedStatement[][] {
@@ -87,9 +78,6 @@ function inlineStatements(tf: SynthesizedStack, role: ServiceRole): SynthesizedS
     .filter((p) => p.role === name)
     .map((p) => documentStatements(tf, p.policy));
 }
-
-const trustOf = (tf: SynthesizedStack, role: ServiceRole) =>
-  documentStatements(tf, synthesizedResource(tf, 'aws_iam_role', role.role.friendlyUniqueId).assume_role_policy);
 
 const trustedService = (service: string) => [
   {
@@ -202,7 +190,7 @@ describe('BatchImport', () => {
     const { tf, batch } = single();
     expect(synthesizedResource(tf, 'aws_cloudwatch_log_group', batch.logGroup.logGroup.friendlyUniqueId)).toEqual({
       name: '/ecs/adp-dev-ingestion-partner-import',
-      retention_in_days: INGESTION_LOG_RETENTION_DAYS,
+      retention_in_days: LOG_RETENTION_DAYS,
       kms_key_id: '${aws_kms_key.lake_key.arn}',
     });
   });
@@ -350,7 +338,7 @@ describe('BatchImport', () => {
       name: 'adp-dev-ingestion-partner-import-import-dlq',
       kms_master_key_id: '${aws_kms_key.lake_key.arn}',
       kms_data_key_reuse_period_seconds: 300,
-      message_retention_seconds: DLQ_RETENTION_SECONDS,
+      message_retention_seconds: QUEUE_RETENTION_SECONDS,
     });
   });
 
@@ -381,12 +369,11 @@ describe('BatchImport', () => {
 
   test('passes the policy pack in a single offline stack', () => {
     const environment = testEnvironment({
-      name: 'local', offline: true, layout: 'single', account: '000000000000', network: NETWORK,
+      ...OFFLINE, network: NETWORK,
       ingestion: { batch: { 'partner-import': { ...PARTNER, image: '000000000000.dkr.ecr.eu-west-1.amazonaws.com/partner-import:1.0.0' } } },
     });
     const pack = new PolicyPack();
-    const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [pack] });
-    const lake = new DataLake(stack, 'lake', { config: environment.lake });
+    const { stack, lake } = stackWithLake(environment, { aspects: [pack] });
     const cluster = new ImportCluster(stack, 'import-cluster');
     new BatchImport(stack, 'batch', { lake, name: 'partner-import', config: environment.ingestion.batch['partner-import'], network: environment.network as Network, cluster });
     expect(() => synthesize(stack)).not.toThrow();
@@ -395,16 +382,9 @@ describe('BatchImport', () => {
 
   describe('validation', () => {
     function attempt(config: BatchConfig, network: Network = env().network as Network, name = 'partner-import') {
-      const environment = env();
-      const stack = new PlatformStack(testApp(), 'dev', { env: environment });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
+      const { stack, lake } = stackWithLake(env());
       const cluster = new ImportCluster(stack, 'import-cluster');
-      let error: unknown;
-      try {
-        new BatchImport(stack, 'batch', { lake, name, config, network, cluster });
-      } catch (e) {
-        error = e;
-      }
+      const error = thrownBy(() => new BatchImport(stack, 'batch', { lake, name, config, network, cluster }));
       return { error, stack };
     }
     const valid = () => batchConfig(PARTNER);

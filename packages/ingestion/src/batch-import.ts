@@ -6,22 +6,22 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import {
   BatchConfig,
+  describeValue,
+  EncryptedLogGroup,
+  EncryptedQueue,
   EnvironmentConfig,
   FARGATE_MEMORY,
+  fargateMemoryFits,
   NAME_LIMITS,
   PlatformStack,
-  Validator,
-  describeValue,
-  fargateMemoryFits,
   rawPrefix,
   scheduleProblem,
+  ServiceRole,
+  Validator,
 } from '@data-platform/core';
 import { DataLake } from '@data-platform/lake';
 import { ImportCluster } from './import-cluster';
-import { DeadLetterQueue } from './shared/dead-letter-queue';
-import { EncryptedLogGroup } from './shared/log-group';
 import { checkDatasetName } from './shared/dataset-name';
-import { ServiceRole } from './shared/service-role';
 
 /** The service principal of ECS tasks (task and execution roles). */
 const ECS_TASKS_SERVICE = 'ecs-tasks.amazonaws.com';
@@ -132,7 +132,7 @@ export class BatchImport extends Construct {
   /** The container's log group. */
   readonly logGroup: EncryptedLogGroup;
   /** Runs the scheduler could not start, after its retries. */
-  readonly deadLetterQueue: DeadLetterQueue;
+  readonly deadLetterQueue: EncryptedQueue;
   /** The tasks' security group (HTTPS out only). */
   readonly securityGroup: SecurityGroup;
   /** The raw-zone prefix the import writes under, ending in "/" (e.g. `partner-import/`). */
@@ -150,12 +150,13 @@ export class BatchImport extends Construct {
     const physical = (what: string, maxLength: number) => stack.resourceName('ingestion', what, { maxLength });
 
     this.logGroup = new EncryptedLogGroup(this, 'log-group', {
-      lake,
+      key: lake.key,
       name: `/ecs/${physical(name, NAME_LIMITS.logGroup - '/ecs/'.length)}`,
     });
-    this.deadLetterQueue = new DeadLetterQueue(this, 'dead-letter-queue', { lake, name: `${name}-import-dlq` });
+    this.deadLetterQueue = new EncryptedQueue(this, 'dead-letter-queue', { layer: 'ingestion', key: lake.key, name: `${name}-import-dlq` });
 
     this.taskRole = new ServiceRole(this, 'task-role', {
+      layer: 'ingestion',
       service: ECS_TASKS_SERVICE,
       name: `${name}-import-task`,
       description: `Batch import ${name}: what its code may do (write the raw zone under ${prefix})`,
@@ -163,6 +164,7 @@ export class BatchImport extends Construct {
     lake.grantWrite(this.taskRole.role, 'raw', prefix);
 
     this.executionRole = new ServiceRole(this, 'execution-role', {
+      layer: 'ingestion',
       service: ECS_TASKS_SERVICE,
       name: `${name}-import-exec`,
       description: `Batch import ${name}: lets ECS pull its image and write its logs`,
@@ -247,6 +249,7 @@ export class BatchImport extends Construct {
     });
 
     this.schedulerRole = new ServiceRole(this, 'scheduler-role', {
+      layer: 'ingestion',
       service: 'scheduler.amazonaws.com',
       name: `${name}-import-schedule`,
       description: `Batch import ${name}: lets EventBridge Scheduler run its task and report failed runs`,

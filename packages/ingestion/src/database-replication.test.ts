@@ -7,20 +7,17 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import {
   DatabaseConfig,
+  EncryptedLogGroup,
   EnvironmentConfig,
   EnvironmentInput,
-  INGESTION_LOG_RETENTION_DAYS,
-  PlatformError,
-  PlatformStack,
-  SynthesizedStack,
-  SynthesizedStatement,
-  policyStatements,
+  LOG_RETENTION_DAYS,
+  ServiceRole,
   synthesize,
   synthesizedResource,
+  SynthesizedStack,
+  SynthesizedStatement,
   testApp,
-  testEnvironment,
 } from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import {
   CERTIFICATE_REQUIRED_ENGINES,
@@ -32,14 +29,20 @@ import {
   DatabaseReplicationProps,
   tableMappings,
 } from './database-replication';
-import { EncryptedLogGroup } from './shared/log-group';
-import { ServiceRole } from './shared/service-role';
-
-const NETWORK = {
-  vpcId: 'vpc-0a1b2c3d4e5f60001',
-  vpcCidr: '10.10.0.0/16',
-  subnets: { 'eu-west-1a': 'subnet-0a1b2c3d4e5f60001', 'eu-west-1b': 'subnet-0a1b2c3d4e5f61001' },
-};
+import {
+  IngestionInput,
+  KEY_ARN as KEY,
+  NETWORK,
+  OFFLINE,
+  RAW_ARN,
+  devEnvironment,
+  documentStatements,
+  errorOf,
+  layeredStacks,
+  only,
+  stackWithLake,
+  trustOf,
+} from './test-support';
 
 const ORDERS = {
   engine: 'postgres',
@@ -55,12 +58,11 @@ const ORDERS = {
   ],
 } as const;
 
-type DatabaseInput = NonNullable<NonNullable<EnvironmentInput['ingestion']>['databases']>[string];
+type DatabaseInput = IngestionInput<'databases'>;
 
 /** A dev environment with the orders database (defaults filled in as the loader would). */
 function env(database: Partial<DatabaseInput> = {}, overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig {
-  return testEnvironment({
-    name: 'dev',
+  return devEnvironment({
     network: NETWORK,
     ingestion: { databases: { orders: { ...ORDERS, tables: [...ORDERS.tables], ...database } as DatabaseInput } },
     ...overrides,
@@ -71,8 +73,7 @@ const ordersOf = (environment: EnvironmentConfig): DatabaseConfig => environment
 
 /** The lake and the replication of `orders` in one stack. */
 function build(props: Partial<DatabaseReplicationProps> = {}, environment = env()) {
-  const stack = new PlatformStack(testApp(), 'dev-ingestion', { env: environment });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
+  const { stack, lake } = stackWithLake(environment, { id: 'dev-ingestion' });
   const replication = new DatabaseReplication(stack, 'database-orders', {
     lake,
     name: 'orders',
@@ -83,21 +84,11 @@ function build(props: Partial<DatabaseReplicationProps> = {}, environment = env(
   return { stack, lake, replication, ...synthesize(stack) };
 }
 
-/** The only resource of `type` in the stack. */
-function only(tf: SynthesizedStack, type: string): Record<string, unknown> {
-  const found = Object.values(tf.resource?.[type] ?? {});
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
-}
-
 const ref = (tf: string) => `\${${tf}}`;
 
 /** The statements of the policy document an inline policy uses. */
 function statementsOf(tf: SynthesizedStack, policy: IamRolePolicy): SynthesizedStatement[] {
-  const attached = synthesizedResource(tf, 'aws_iam_role_policy', policy.friendlyUniqueId).policy as string;
-  const document = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(attached)?.[1];
-  if (!document) throw new Error(`policy ${attached} is not a policy document's JSON`);
-  return policyStatements(tf, document);
+  return documentStatements(tf, synthesizedResource(tf, 'aws_iam_role_policy', policy.friendlyUniqueId).policy);
 }
 
 /** The inline policies attached to a service role, in creation order. */
@@ -108,23 +99,6 @@ function policiesOf(replication: DatabaseReplication, role: ServiceRole): IamRol
     .filter((p) => p.node.scope === role);
 }
 
-function trustOf(tf: SynthesizedStack, role: ServiceRole): SynthesizedStatement[] {
-  const assume = synthesizedResource(tf, 'aws_iam_role', role.role.friendlyUniqueId).assume_role_policy as string;
-  return policyStatements(tf, /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(assume)?.[1] as string);
-}
-
-function errorOf(fn: () => unknown): PlatformError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PlatformError) return e;
-    throw e;
-  }
-  throw new Error('expected a PlatformError');
-}
-
-const KEY = ref('aws_kms_key.lake_key.arn');
-const RAW_ARN = ref('aws_s3_bucket.lake_raw_bucket.arn');
 const VIA_S3 = [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.eu-west-1.amazonaws.com'] }];
 
 describe('tableMappings', () => {
@@ -236,13 +210,11 @@ describe('DatabaseReplication', () => {
 
     it('keeps instance ids within the DMS limit of 63 characters', () => {
       const longName = 'a'.repeat(40); // the longest dataset name the config accepts
-      const environment = testEnvironment({
-        name: 'dev',
+      const environment = devEnvironment({
         network: NETWORK,
         ingestion: { databases: { [longName]: { ...ORDERS, tables: [...ORDERS.tables] } } },
       });
-      const stack = new PlatformStack(testApp(), 'dev-ingestion', { env: environment });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
+      const { stack, lake } = stackWithLake(environment, { id: 'dev-ingestion' });
       new DatabaseReplication(stack, 'db', { lake, name: longName, config: environment.ingestion.databases[longName], network: NETWORK });
       const { tf } = synthesize(stack);
       const id = only(tf, 'aws_dms_replication_instance').replication_instance_id as string;
@@ -450,9 +422,9 @@ describe('DatabaseReplication', () => {
       expect(only(tf, 'aws_cloudwatch_log_group')).toEqual({
         name: 'dms-tasks-adp-dev-ingestion-orders-dms',
         kms_key_id: KEY,
-        retention_in_days: INGESTION_LOG_RETENTION_DAYS,
+        retention_in_days: LOG_RETENTION_DAYS,
       });
-      expect(INGESTION_LOG_RETENTION_DAYS).toBe(30);
+      expect(LOG_RETENTION_DAYS).toBe(30);
     });
   });
 
@@ -478,8 +450,7 @@ describe('DatabaseReplication', () => {
 
   describe('validation', () => {
     const attempt = (props: Partial<DatabaseReplicationProps> = {}, config: Partial<DatabaseConfig> = {}, environment = env()) => {
-      const stack = new PlatformStack(testApp(), 'dev-ingestion', { env: environment });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
+      const { stack, lake } = stackWithLake(environment, { id: 'dev-ingestion' });
       const before = stack.node.findAll().length;
       const error = errorOf(
         () =>
@@ -580,9 +551,7 @@ describe('DatabaseReplication', () => {
 
 describe('DatabaseReplication and the policy pack', () => {
   function layered(app: App, environment: EnvironmentConfig) {
-    const lakeStack = new PlatformStack(app, 'dev-lake', { env: environment, aspects: [new PolicyPack()] });
-    const lake = new DataLake(lakeStack, 'lake', { config: environment.lake });
-    const ingestion = new PlatformStack(app, 'dev-ingestion', { env: environment, aspects: [new PolicyPack()] });
+    const { lakeStack, lake, stack: ingestion } = layeredStacks(environment, { app, prefix: 'dev', aspects: [new PolicyPack()] });
     const replication = new DatabaseReplication(ingestion, 'database-orders', {
       lake,
       name: 'orders',
@@ -609,9 +578,8 @@ describe('DatabaseReplication and the policy pack', () => {
   });
 
   it('passes every rule in a single offline stack', () => {
-    const environment = env({}, { name: 'local', offline: true, layout: 'single', account: '000000000000', deployRole: undefined, state: undefined });
-    const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [new PolicyPack()] });
-    const lake = new DataLake(stack, 'lake', { config: environment.lake });
+    const environment = env({}, { ...OFFLINE, deployRole: undefined, state: undefined });
+    const { stack, lake } = stackWithLake(environment, { aspects: [new PolicyPack()] });
     new DatabaseReplication(stack, 'database-orders', { lake, name: 'orders', config: ordersOf(environment), network: NETWORK });
     const { tf } = synthesize(stack);
     expect(only(tf, 'aws_dms_replication_instance').replication_instance_id).toBe('adp-local-ingestion-orders-dms');

@@ -9,22 +9,22 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import {
-  DMS_ENGINES,
+  cidrProblem,
   DatabaseConfig,
+  describeValue,
+  DMS_ENGINES,
+  EncryptedLogGroup,
   EnvironmentConfig,
   MIGRATION_TYPES,
   NAME_LIMITS,
   PlatformStack,
+  rawPrefix,
+  ServiceRole,
   SOURCE_PREFIXES,
   Validator,
-  cidrProblem,
-  describeValue,
-  rawPrefix,
 } from '@data-platform/core';
 import { DataLake } from '@data-platform/lake';
-import { EncryptedLogGroup } from './shared/log-group';
 import { checkDatasetName } from './shared/dataset-name';
-import { ServiceRole } from './shared/service-role';
 
 /** The network a {@link DatabaseReplication} runs in: the environment's `network` section. */
 export type ReplicationNetwork = NonNullable<EnvironmentConfig['network']>;
@@ -266,6 +266,7 @@ export class DatabaseReplication extends Construct {
 
     // DMS assumes the Secrets Manager access role through its regional service principal.
     this.secretsRole = new ServiceRole(this, 'secrets-role', {
+      layer: 'ingestion',
       service: `dms.${region}.amazonaws.com`,
       name: `${name}-dms-secrets`,
       description: `DMS reads the ${name} source credentials`,
@@ -296,6 +297,7 @@ export class DatabaseReplication extends Construct {
     });
 
     this.targetRole = new ServiceRole(this, 'target-role', {
+      layer: 'ingestion',
       service: 'dms.amazonaws.com',
       name: `${name}-dms-s3`,
       description: `DMS writes ${name} into the raw zone under ${this.prefix}`,
@@ -349,7 +351,7 @@ export class DatabaseReplication extends Construct {
       dependsOn: targetPolicies,
     });
 
-    this.logGroup = new EncryptedLogGroup(this, 'task-logs', { name: `dms-tasks-${instanceId}`, lake });
+    this.logGroup = new EncryptedLogGroup(this, 'task-logs', { name: `dms-tasks-${instanceId}`, key: lake.key });
 
     this.task = new DmsReplicationTask(this, 'task', {
       replicationTaskId: dmsName('replication'),

@@ -1,12 +1,13 @@
 import { TerraformOutput } from 'cdktf';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
-import { PlatformStack, synthesize, synthesizedResource, testApp, testEnvironment } from '@data-platform/core';
+import { PlatformStack, synthesize, synthesizedResource, testApp } from '@data-platform/core';
 import { PolicyPack } from '@data-platform/policy';
 import { IMPORT_CLUSTER_NAME, ImportCluster } from './import-cluster';
+import { devEnvironment } from './test-support';
 
 function build() {
   const pack = new PolicyPack();
-  const stack = new PlatformStack(testApp(), 'dev-ingestion', { env: testEnvironment({ name: 'dev' }), aspects: [pack] });
+  const stack = new PlatformStack(testApp(), 'dev-ingestion', { env: devEnvironment(), aspects: [pack] });
   const cluster = new ImportCluster(stack, 'import-cluster');
   return { pack, stack, cluster, ...synthesize(stack) };
 }
@@ -23,7 +24,7 @@ describe('ImportCluster', () => {
   });
 
   test('exposes the cluster, its ARN and its name', () => {
-    const stack = new PlatformStack(testApp(), 'dev-ingestion', { env: testEnvironment({ name: 'dev' }) });
+    const stack = new PlatformStack(testApp(), 'dev-ingestion', { env: devEnvironment() });
     const cluster = new ImportCluster(stack, 'import-cluster');
     new TerraformOutput(stack, 'arn', { value: cluster.arn });
     new TerraformOutput(stack, 'name', { value: cluster.name });

@@ -2,12 +2,6 @@
  * @data-platform/ingestion: every path that lands data in the lake's raw zone.
  * @packageDocumentation
  */
-export { EncryptedLogGroup } from './shared/log-group';
-export type { EncryptedLogGroupProps } from './shared/log-group';
-export { ServiceRole } from './shared/service-role';
-export type { ServiceRoleProps } from './shared/service-role';
-export { DeadLetterQueue, DLQ_RETENTION_SECONDS } from './shared/dead-letter-queue';
-export type { DeadLetterQueueProps } from './shared/dead-letter-queue';
 export { ingestAddress } from './shared/address';
 export * from './stream-ingest';
 export * from './database-replication';

@@ -3,47 +3,49 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import {
   EnvironmentConfig,
-  EnvironmentInput,
   EventsConfig,
   INGESTION_DEFAULTS,
-  INGESTION_LOG_RETENTION_DAYS,
+  LOG_RETENTION_DAYS,
   PlatformError,
-  PlatformStack,
   SynthesizedStack,
-  SynthesizedStatement,
   policyStatements,
   synthesize,
   testApp,
-  testEnvironment,
 } from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { bundleHandler } from './lambda-bundle';
 import { OBJECT_CATALOG, ObjectCatalog } from './object-catalog';
+import {
+  IngestionInput,
+  KEY_ARN,
+  OFFLINE,
+  RAW_NAME,
+  addressOf,
+  devEnvironment as env,
+  documentOf,
+  layeredStacks,
+  only,
+  problemsOf,
+  rolePolicies,
+  stackWithLake,
+} from './test-support';
 
-type EventsInput = NonNullable<NonNullable<EnvironmentInput['ingestion']>['events']>[string];
+type EventsInput = IngestionInput<'events'>;
 
 /** The dataset of environments/dev.yaml. */
 const IMAGES: EventsInput = { prefix: 'images/', suffixes: ['.jpg', '.jpeg', '.png'], memoryMb: 256, reservedConcurrency: 5 };
-
-function env(overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig {
-  return testEnvironment({ name: 'dev', ...overrides });
-}
 
 /** An events config as the loader produces it: `input` validated, defaults filled in. */
 function eventsConfig(input: EventsInput = IMAGES): EventsConfig {
   return env({ ingestion: { events: { 'image-catalog': input } } }).ingestion.events['image-catalog'];
 }
 
-const KEY_ARN = '${aws_kms_key.lake_key.arn}';
-const RAW_NAME = '${aws_s3_bucket.lake_raw_bucket.bucket}';
 const TABLE = 'aws_dynamodb_table.ingest_image_catalog_catalog';
 const TABLE_ARN = `\${${TABLE}.arn}`;
 
 /** The lake and the catalog in one stack `dev`. */
 function build(config: EventsConfig = eventsConfig(), environment = env(), name = 'image-catalog') {
-  const stack = new PlatformStack(testApp(), 'dev', { env: environment });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
+  const { stack, lake } = stackWithLake(environment);
   const catalog = new ObjectCatalog(stack, `events-${name}`, { lake, name, config });
   return { stack, lake, catalog };
 }
@@ -55,46 +57,13 @@ function synth(config?: EventsConfig, environment?: EnvironmentConfig, name?: st
 
 /** The lake in `dev-lake` and the catalog in `dev-ingestion`, both checked by the policy pack. */
 function layered(app: App, environment: EnvironmentConfig, config: EventsConfig) {
-  const lakeStack = new PlatformStack(app, `${environment.name}-lake`, { env: environment, aspects: [new PolicyPack()] });
-  const lake = new DataLake(lakeStack, 'lake', { config: environment.lake });
-  const stack = new PlatformStack(app, `${environment.name}-ingestion`, { env: environment, aspects: [new PolicyPack()] });
+  const { lakeStack, lake, stack } = layeredStacks(environment, { app, aspects: [new PolicyPack()] });
   const catalog = new ObjectCatalog(stack, 'events-image-catalog', { lake, name: 'image-catalog', config });
   return { lakeStack, stack, lake, catalog };
 }
 
-/** The only resource of `type` in the stack (the catalog creates one of each). */
-function only(tf: SynthesizedStack, type: string): Record<string, unknown> {
-  const found = Object.values(tf.resource?.[type] ?? {});
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
-}
-const addressOf = (construct: { friendlyUniqueId: string; terraformResourceType: string }) => `${construct.terraformResourceType}.${construct.friendlyUniqueId}`;
-
-/** Statements of the role's inline policies, by policy name. */
-function rolePolicies(tf: SynthesizedStack): Record<string, SynthesizedStatement[]> {
-  return Object.fromEntries(
-    Object.values(tf.resource?.aws_iam_role_policy ?? {}).map((p) => [p.name as string, policyStatements(tf, documentOf(p.policy))]),
-  );
-}
-
-function documentOf(reference: unknown): string {
-  const document = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(reference as string)?.[1];
-  if (!document) throw new Error(`${String(reference)} is not a policy document's JSON`);
-  return document;
-}
-
 function pattern(tf: SynthesizedStack): Record<string, unknown> {
   return JSON.parse(only(tf, 'aws_cloudwatch_event_rule').event_pattern as string) as Record<string, unknown>;
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PlatformError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('expected a PlatformError');
 }
 
 describe('ObjectCatalog', () => {
@@ -188,7 +157,7 @@ describe('ObjectCatalog', () => {
       expect(only(tf, 'aws_cloudwatch_log_group')).toMatchObject({
         name: '/aws/lambda/adp-dev-ingestion-image-catalog-cataloger',
         kms_key_id: KEY_ARN,
-        retention_in_days: INGESTION_LOG_RETENTION_DAYS,
+        retention_in_days: LOG_RETENTION_DAYS,
       });
       expect(only(tf, 'aws_lambda_function').logging_config).toEqual({ log_format: 'JSON', log_group: `\${${addressOf(catalog.logGroup.logGroup)}.name}` });
     });
@@ -241,13 +210,13 @@ describe('ObjectCatalog', () => {
       const logGroup = `\${${addressOf(catalog.logGroup.logGroup)}.arn}`;
       const queue = `\${${addressOf(catalog.deadLetterQueue.queue)}.arn}`;
       expect(rolePolicies(tf)).toEqual({
-        'write-logs-0': [
+        'write-logs': [
           { sid: 'WriteOwnLogs', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup, `${logGroup}:*`] },
         ],
-        'trace-1': [
+        'trace': [
           { sid: 'WriteTraces', effect: 'Allow', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
         ],
-        'write-catalog-2': [
+        'write-catalog': [
           { sid: 'PutCatalogItems', effect: 'Allow', actions: ['dynamodb:PutItem'], resources: [TABLE_ARN] },
           {
             sid: 'UseLakeKeyThroughDynamoDb',
@@ -257,7 +226,7 @@ describe('ObjectCatalog', () => {
             condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['dynamodb.eu-west-1.amazonaws.com'] }],
           },
         ],
-        'send-dead-letters-3': [
+        'send-dead-letters': [
           { sid: 'SendDeadLetters', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [queue] },
           {
             sid: 'UseLakeKeyThroughSqs',
@@ -354,9 +323,8 @@ describe('ObjectCatalog', () => {
     });
 
     it('passes in the single stack of the offline environment', () => {
-      const environment = env({ name: 'local', offline: true, layout: 'single', account: '000000000000', protect: false, deployRole: undefined, state: undefined });
-      const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
+      const environment = env({ ...OFFLINE, protect: false, deployRole: undefined, state: undefined });
+      const { stack, lake } = stackWithLake(environment, { aspects: [new PolicyPack()] });
       new ObjectCatalog(stack, 'events-image-catalog', { lake, name: 'image-catalog', config: eventsConfig({ prefix: 'images/' }) });
       expect(() => synthesize(stack)).not.toThrow();
     });
@@ -403,15 +371,13 @@ describe('ObjectCatalog', () => {
     });
 
     it('creates nothing when the props are invalid', () => {
-      const stack = new PlatformStack(testApp(), 'dev', { env: env() });
-      const lake = new DataLake(stack, 'lake', { config: env().lake });
+      const { stack, lake } = stackWithLake(env());
       expect(() => new ObjectCatalog(stack, 'events', { lake, name: 'scans', config: { ...eventsConfig(), memoryMb: 1 } })).toThrow(PlatformError);
       expect(stack.node.tryFindChild('events')?.node.children ?? []).toEqual([]);
     });
 
     it('skips values that are tokens', () => {
-      const stack = new PlatformStack(testApp(), 'dev', { env: env() });
-      const lake = new DataLake(stack, 'lake', { config: env().lake });
+      const { stack, lake } = stackWithLake(env());
       const memory = new TerraformVariable(stack, 'memory', { type: 'number' });
       expect(() => new ObjectCatalog(stack, 'events', { lake, name: 'scans', config: { ...eventsConfig(), memoryMb: memory.numberValue } })).not.toThrow();
     });

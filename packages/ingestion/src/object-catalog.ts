@@ -8,15 +8,21 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { EventsConfig, NAME_LIMITS, PlatformStack, Validator, stateful } from '@data-platform/core';
+import {
+  EncryptedLogGroup,
+  EncryptedQueue,
+  EventsConfig,
+  NAME_LIMITS,
+  PlatformStack,
+  ServiceRole,
+  stateful,
+  Validator,
+} from '@data-platform/core';
 import { DataLake } from '@data-platform/lake';
 import { CATALOG_ATTRIBUTES, TABLE_NAME_VARIABLE } from './handlers/object-catalog';
 import { LAMBDA_BUNDLE_FILE, lambdaAsset } from './lambda-bundle';
 import { ingestAddress } from './shared/address';
-import { DeadLetterQueue } from './shared/dead-letter-queue';
-import { EncryptedLogGroup } from './shared/log-group';
 import { checkDatasetName } from './shared/dataset-name';
-import { ServiceRole } from './shared/service-role';
 
 /** Fixed settings of every object catalog. */
 export const OBJECT_CATALOG = {
@@ -96,7 +102,7 @@ export class ObjectCatalog extends Construct {
   /** The EventBridge rule matching the dataset's new objects. */
   readonly rule: CloudwatchEventRule;
   /** Events neither EventBridge nor the function could process. */
-  readonly deadLetterQueue: DeadLetterQueue;
+  readonly deadLetterQueue: EncryptedQueue;
   /** The function's log group, `/aws/lambda/<function name>`. */
   readonly logGroup: EncryptedLogGroup;
 
@@ -121,10 +127,11 @@ export class ObjectCatalog extends Construct {
     stateful(this.table, ingestAddress(name, OBJECT_CATALOG.tableRole));
 
     const functionName = stack.resourceName('ingestion', `${name}-cataloger`, { maxLength: NAME_LIMITS.lambdaFunction });
-    this.logGroup = new EncryptedLogGroup(this, 'logs', { name: `/aws/lambda/${functionName}`, lake });
-    this.deadLetterQueue = new DeadLetterQueue(this, 'dlq', { lake, name: `${name}-catalog-dlq` });
+    this.logGroup = new EncryptedLogGroup(this, 'logs', { name: `/aws/lambda/${functionName}`, key: lake.key });
+    this.deadLetterQueue = new EncryptedQueue(this, 'dlq', { layer: 'ingestion', key: lake.key, name: `${name}-catalog-dlq` });
 
     this.role = new ServiceRole(this, 'role', {
+      layer: 'ingestion',
       service: 'lambda.amazonaws.com',
       name: `${name}-cataloger`,
       description: `Catalogs new objects of dataset ${name} in DynamoDB (${env.project}-${env.name})`,

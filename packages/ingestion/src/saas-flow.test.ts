@@ -1,49 +1,45 @@
-import { App, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { AppflowFlow } from '@cdktf/provider-aws/lib/appflow-flow';
 import {
   EnvironmentConfig,
   EnvironmentInput,
   INGESTION_DEFAULTS,
   PlatformError,
-  PlatformStack,
   SaasConfig,
   SynthesizedStack,
   policyStatements,
   synthesize,
   synthesizedResource,
-  testApp,
   testEnvironment,
 } from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { APPFLOW_SERVICE, SAAS_FLOW_SETTINGS, SaasFlow, appflowSchedule, appflowWriters } from './saas-flow';
+import { IngestionInput, OFFLINE, devEnvironment, layeredStacks, stackWithLake, thrownBy } from './test-support';
 
-type SaasInput = NonNullable<NonNullable<EnvironmentInput['ingestion']>['saas']>[string];
+type SaasInput = IngestionInput<'saas'>;
 
 const ACCOUNTS: SaasInput = { connectorProfile: 'dev-salesforce', object: 'Account', fields: ['Id', 'Name', 'Industry'] };
 
 /** A dev environment whose `ingestion.saas` holds `saas` (defaults applied as the loader does). */
 function env(saas: Record<string, SaasInput> = { 'salesforce-accounts': ACCOUNTS }, overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig {
-  return testEnvironment({ name: 'dev', ingestion: { saas }, ...overrides });
+  return devEnvironment({ ingestion: { saas }, ...overrides });
 }
 
 /** The lake in `dev-lake` and the flow in `dev-ingestion` of one app, both checked by the policy pack. */
 function layered(config: SaasConfig = env().ingestion.saas['salesforce-accounts'], name = 'salesforce-accounts') {
   const environment = env({ [name]: config });
-  const app = testApp();
   const pack = new PolicyPack();
-  const lakeStack = new PlatformStack(app, 'dev-lake', { env: environment, aspects: [pack] });
-  const lake = new DataLake(lakeStack, 'lake', { config: environment.lake, serviceWriters: appflowWriters(environment.ingestion.saas) });
-  const stack = new PlatformStack(app, 'dev-ingestion', { env: environment, aspects: [pack] });
+  const { app, lakeStack, lake, stack } = layeredStacks(environment, {
+    aspects: [pack],
+    lake: { serviceWriters: appflowWriters(environment.ingestion.saas) },
+  });
   const saas = new SaasFlow(stack, 'saas', { lake, name, config });
   return { app, pack, lake, lakeStack, stack, saas };
 }
 
 /** The lake and the flow in one stack (no cross-stack references). */
 function single(config: SaasConfig, name = 'salesforce-accounts') {
-  const environment = env({ [name]: config });
-  const stack = new PlatformStack(testApp(), 'dev', { env: environment });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
+  const { stack, lake } = stackWithLake(env({ [name]: config }));
   const saas = new SaasFlow(stack, 'saas', { lake, name, config });
   return { stack, lake, saas, ...synthesize(stack) };
 }
@@ -228,12 +224,9 @@ describe('SaasFlow', () => {
   });
 
   test('passes the policy pack in a single offline stack', () => {
-    const environment = testEnvironment({
-      name: 'local', offline: true, layout: 'single', account: '000000000000', ingestion: { saas: { 'salesforce-accounts': ACCOUNTS } },
-    });
+    const environment = testEnvironment({ ...OFFLINE, ingestion: { saas: { 'salesforce-accounts': ACCOUNTS } } });
     const pack = new PolicyPack();
-    const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [pack] });
-    const lake = new DataLake(stack, 'lake', { config: environment.lake, serviceWriters: appflowWriters(environment.ingestion.saas) });
+    const { stack, lake } = stackWithLake(environment, { aspects: [pack], lake: { serviceWriters: appflowWriters(environment.ingestion.saas) } });
     new SaasFlow(stack, 'saas', { lake, name: 'salesforce-accounts', config: environment.ingestion.saas['salesforce-accounts'] });
     expect(() => synthesize(stack)).not.toThrow();
     expect(pack.reports.get('local')?.counts.fail).toBe(0);
@@ -241,16 +234,8 @@ describe('SaasFlow', () => {
 
   describe('validation', () => {
     function attempt(config: SaasConfig, name = 'salesforce-accounts') {
-      const app: App = testApp();
-      const environment = env();
-      const stack = new PlatformStack(app, 'dev', { env: environment });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
-      let error: unknown;
-      try {
-        new SaasFlow(stack, 'saas', { lake, name, config });
-      } catch (e) {
-        error = e;
-      }
+      const { stack, lake } = stackWithLake(env());
+      const error = thrownBy(() => new SaasFlow(stack, 'saas', { lake, name, config }));
       return { error, stack };
     }
     const valid = () => saasConfig(ACCOUNTS);

@@ -6,25 +6,20 @@ import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { KinesisFirehoseDeliveryStream } from '@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream';
 import { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
 import {
+  EncryptedLogGroup,
   EnvironmentConfig,
-  EnvironmentInput,
   INGESTION_DEFAULTS,
-  INGESTION_LOG_RETENTION_DAYS,
+  LOG_RETENTION_DAYS,
   PlatformError,
-  PlatformStack,
-  StreamConfig,
-  SynthesizedStack,
-  SynthesizedStatement,
   policyStatements,
+  ServiceRole,
+  StreamConfig,
   synthesize,
   synthesizedResource,
+  SynthesizedStack,
   testApp,
-  testEnvironment,
 } from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
-import { EncryptedLogGroup } from './shared/log-group';
-import { ServiceRole } from './shared/service-role';
 import {
   DATE_PARTITION_KEYS,
   STREAM_INGEST_SETTINGS,
@@ -33,8 +28,20 @@ import {
   firehosePrefix,
   metadataExtractionQuery,
 } from './stream-ingest';
+import {
+  IngestionInput,
+  KEY_ARN,
+  OFFLINE,
+  RAW_ARN,
+  RAW_NAME,
+  devEnvironment as env,
+  layeredStacks,
+  problemsOf,
+  rolePolicies,
+  stackWithLake,
+} from './test-support';
 
-type StreamInput = NonNullable<NonNullable<EnvironmentInput['ingestion']>['streams']>[string];
+type StreamInput = IngestionInput<'streams'>;
 
 /** The dataset of environments/*.yaml: partitioned by event type, converted to Parquet. */
 const CLICKSTREAM = {
@@ -46,19 +53,12 @@ const CLICKSTREAM = {
   ],
 } satisfies StreamInput;
 
-function env(overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig {
-  return testEnvironment({ name: 'dev', ...overrides });
-}
-
 /** A stream config as the loader produces it: `input` validated, defaults filled in. */
 function streamConfig(input: StreamInput = CLICKSTREAM): StreamConfig {
   return env({ ingestion: { streams: { clickstream: input } } }).ingestion.streams.clickstream;
 }
 
 const DATE_PATH = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/';
-const KEY_ARN = '${aws_kms_key.lake_key.arn}';
-const RAW_ARN = '${aws_s3_bucket.lake_raw_bucket.arn}';
-const RAW_NAME = '${aws_s3_bucket.lake_raw_bucket.bucket}';
 const STREAM_ARN = '${aws_kinesis_stream.ingest_clickstream_stream.arn}';
 const ROLE_ARN = '${aws_iam_role.clickstream_role_2898B0A6.arn}';
 /** Name of the lake's write grant on `clickstream/` (the lake names grants by a hash of the prefix). */
@@ -66,8 +66,7 @@ const WRITE_GRANT = `adp-dev-lake-write-raw-${createHash('sha256').update('click
 
 /** The lake and the stream in one stack `dev`. */
 function build(config: StreamConfig = streamConfig(), environment = env(), name = 'clickstream') {
-  const stack = new PlatformStack(testApp(), 'dev', { env: environment });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
+  const { stack, lake } = stackWithLake(environment);
   const ingest = new StreamIngest(stack, name, { lake, name, config });
   return { stack, lake, ingest };
 }
@@ -79,36 +78,13 @@ function synth(config?: StreamConfig, environment?: EnvironmentConfig, name?: st
 
 /** The lake in `dev-lake` and the stream in `dev-ingestion`, both checked by the policy pack. */
 function layered(app: App, environment: EnvironmentConfig, config: StreamConfig) {
-  const lakeStack = new PlatformStack(app, `${environment.name}-lake`, { env: environment, aspects: [new PolicyPack()] });
-  const lake = new DataLake(lakeStack, 'lake', { config: environment.lake });
-  const stack = new PlatformStack(app, `${environment.name}-ingestion`, { env: environment, aspects: [new PolicyPack()] });
+  const { lakeStack, lake, stack } = layeredStacks(environment, { app, aspects: [new PolicyPack()] });
   const ingest = new StreamIngest(stack, 'clickstream', { lake, name: 'clickstream', config });
   return { lakeStack, stack, lake, ingest };
 }
 
 const firehose = (tf: SynthesizedStack) => Object.values(tf.resource?.aws_kinesis_firehose_delivery_stream ?? {})[0];
 const s3Config = (tf: SynthesizedStack) => firehose(tf).extended_s3_configuration as Record<string, unknown>;
-
-/** Statements of the role's inline policies, by policy name. */
-function rolePolicies(tf: SynthesizedStack): Record<string, SynthesizedStatement[]> {
-  return Object.fromEntries(
-    Object.values(tf.resource?.aws_iam_role_policy ?? {}).map((p) => {
-      const document = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(p.policy as string)?.[1];
-      if (!document) throw new Error(`policy ${String(p.policy)} is not a policy document's JSON`);
-      return [p.name as string, policyStatements(tf, document)];
-    }),
-  );
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PlatformError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('expected a PlatformError');
-}
 
 describe('StreamIngest', () => {
   describe('fixed settings', () => {
@@ -376,7 +352,7 @@ describe('StreamIngest', () => {
       expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, {
         name: '/aws/kinesisfirehose/adp-dev-ingestion-clickstream-delivery',
         kms_key_id: KEY_ARN,
-        retention_in_days: INGESTION_LOG_RETENTION_DAYS,
+        retention_in_days: LOG_RETENTION_DAYS,
       });
       expect(json).toHaveResourceWithProperties(CloudwatchLogStream, { name: 'DestinationDelivery' });
       const logStream = Object.keys(tf.resource?.aws_cloudwatch_log_stream ?? {})[0];
@@ -419,14 +395,14 @@ describe('StreamIngest', () => {
       const logStream = Object.keys(tf.resource?.aws_cloudwatch_log_stream ?? {})[0];
       const viaS3 = [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.eu-west-1.amazonaws.com'] }];
       const policies = rolePolicies(tf);
-      expect(Object.keys(policies).sort()).toEqual([WRITE_GRANT, 'read-schema-1', 'read-stream-0', 'write-logs-2']);
+      expect(Object.keys(policies).sort()).toEqual([WRITE_GRANT, 'read-schema', 'read-stream', 'write-logs']);
       // The error prefix is under the dataset prefix: one grant covers both.
       expect(policies[WRITE_GRANT]).toEqual([
         { sid: 'WriteObjects', effect: 'Allow', actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], resources: [`${RAW_ARN}/clickstream/*`] },
         { sid: 'LocateBucketAndUploads', effect: 'Allow', actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], resources: [RAW_ARN] },
         { sid: 'EncryptWithLakeKey', effect: 'Allow', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [KEY_ARN], condition: viaS3 },
       ]);
-      expect(policies['read-stream-0']).toEqual([
+      expect(policies['read-stream']).toEqual([
         {
           sid: 'ReadStream',
           effect: 'Allow',
@@ -444,7 +420,7 @@ describe('StreamIngest', () => {
           ],
         },
       ]);
-      expect(policies['read-schema-1']).toEqual([
+      expect(policies['read-schema']).toEqual([
         {
           sid: 'ReadTableSchema',
           effect: 'Allow',
@@ -456,14 +432,14 @@ describe('StreamIngest', () => {
           ],
         },
       ]);
-      expect(policies['write-logs-2']).toEqual([
+      expect(policies['write-logs']).toEqual([
         { sid: 'WriteDeliveryLogs', effect: 'Allow', actions: ['logs:PutLogEvents'], resources: [`\${aws_cloudwatch_log_stream.${logStream}.arn}`] },
       ]);
     });
 
     it('grants neither stream nor schema access to a direct-PUT JSON stream', () => {
       const { tf } = synth(streamConfig({ ...CLICKSTREAM, source: 'direct-put', format: 'json' }));
-      expect(Object.keys(rolePolicies(tf)).sort()).toEqual([WRITE_GRANT, 'write-logs-0']);
+      expect(Object.keys(rolePolicies(tf)).sort()).toEqual([WRITE_GRANT, 'write-logs']);
     });
   });
 
@@ -565,15 +541,13 @@ describe('StreamIngest', () => {
     });
 
     it('creates nothing when the props are invalid', () => {
-      const stack = new PlatformStack(testApp(), 'dev', { env: env() });
-      const lake = new DataLake(stack, 'lake', { config: env().lake });
+      const { stack, lake } = stackWithLake(env());
       expect(() => new StreamIngest(stack, 'clickstream', { lake, name: 'clickstream', config: { ...streamConfig(), bufferSizeMb: 8 } })).toThrow(PlatformError);
       expect(stack.node.tryFindChild('clickstream')?.node.children ?? []).toEqual([]);
     });
 
     it('skips values that are still tokens', () => {
-      const stack = new PlatformStack(testApp(), 'dev', { env: env() });
-      const lake = new DataLake(stack, 'lake', { config: env().lake });
+      const { stack, lake } = stackWithLake(env());
       const size = new TerraformVariable(stack, 'buffer_size', { type: 'number' }).numberValue;
       const hours = new TerraformVariable(stack, 'retention', { type: 'number' }).numberValue;
       expect(() => new StreamIngest(stack, 'clickstream', {
@@ -600,11 +574,10 @@ describe('StreamIngest', () => {
 
     it('passes every rule in a single offline stack', () => {
       const environment = env({
-        name: 'local', offline: true, layout: 'single', account: '000000000000', protect: false,
+        ...OFFLINE, protect: false,
         network: { vpcId: 'vpc-0a1b2c3d4e5f60000', vpcCidr: '10.0.0.0/16', subnets: { 'eu-west-1a': 'subnet-0a1b2c3d4e5f6a000' } },
       });
-      const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
+      const { stack, lake } = stackWithLake(environment, { aspects: [new PolicyPack()] });
       new StreamIngest(stack, 'clickstream', { lake, name: 'clickstream', config: streamConfig({ ...CLICKSTREAM, mode: 'provisioned', shards: 2 }) });
       const { tf } = synthesize(stack);
       expect(synthesizedResource(tf, 'aws_kinesis_stream', 'ingest_clickstream_stream').kms_key_id).toBe(KEY_ARN);

@@ -11,19 +11,19 @@ import {
 import { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
 import {
   COLUMN_TYPES,
+  describeValue,
+  EncryptedLogGroup,
   NAME_LIMITS,
   PlatformStack,
+  rawPrefix,
+  ServiceRole,
+  stateful,
   StreamConfig,
   Validator,
-  describeValue,
-  rawPrefix,
-  stateful,
 } from '@data-platform/core';
 import { DataLake } from '@data-platform/lake';
 import { ingestAddress } from './shared/address';
-import { EncryptedLogGroup } from './shared/log-group';
 import { checkDatasetName } from './shared/dataset-name';
-import { ServiceRole } from './shared/service-role';
 
 /**
  * Fixed settings of every {@link StreamIngest}: not configurable, asserted by tests so these
@@ -184,11 +184,12 @@ export class StreamIngest extends Construct {
 
     const deliveryName = stack.resourceName('ingestion', `${name}-delivery`, { maxLength: NAME_LIMITS.firehoseStream });
     this.role = new ServiceRole(this, 'role', {
+      layer: 'ingestion',
       service: 'firehose.amazonaws.com',
       name: `${name}-firehose`,
       description: `Firehose delivery of the ${name} stream into the raw zone`,
     });
-    this.logGroup = new EncryptedLogGroup(this, 'log-group', { name: `/aws/kinesisfirehose/${deliveryName}`, lake });
+    this.logGroup = new EncryptedLogGroup(this, 'log-group', { name: `/aws/kinesisfirehose/${deliveryName}`, key: lake.key });
     this.logStream = new CloudwatchLogStream(this, 'log-stream', {
       name: STREAM_INGEST_SETTINGS.logStreamName,
       logGroupName: this.logGroup.name,

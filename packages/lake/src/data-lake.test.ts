@@ -13,6 +13,7 @@ import {
   PlatformStack,
   SynthesizedStack,
   ZONES,
+  ZONE_LIFECYCLE_DEFAULTS,
   SynthesizedStatement,
   policyStatements,
   synthesizedResource,
@@ -28,7 +29,16 @@ const ASSUME_GLUE = JSON.stringify({
   Statement: [{ Effect: 'Allow', Principal: { Service: 'glue.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
 
-const BUCKET_ADDRESSES = ['lake_access_logs_bucket', 'lake_athena_results_bucket', 'lake_curated_bucket', 'lake_processed_bucket', 'lake_raw_bucket'];
+const BUCKET_ADDRESSES = [
+  'lake_access_logs_bucket',
+  'lake_artifacts_bucket',
+  'lake_athena_results_bucket',
+  'lake_curated_bucket',
+  'lake_processed_bucket',
+  'lake_raw_bucket',
+];
+/** Every bucket encrypted with the lake key (all but the access logs). */
+const KEY_BUCKETS = ['lake_raw', 'lake_processed', 'lake_curated', 'lake_athena_results', 'lake_artifacts'];
 const STATEFUL_ADDRESSES = [
   'aws_glue_catalog_database.lake_curated_database',
   'aws_glue_catalog_database.lake_processed_database',
@@ -79,7 +89,7 @@ const KEY_ARN = '${aws_kms_key.lake_key.arn}';
 
 describe('DataLake', () => {
   describe('resources', () => {
-    it('creates the key, five buckets named after their role and three Glue databases', () => {
+    it('creates the key, six buckets named after their role and three Glue databases', () => {
       const { tf, json } = synth();
       expect(Object.keys(tf.resource?.aws_kms_key ?? {})).toEqual(['lake_key']);
       const names = Object.fromEntries(Object.entries(tf.resource?.aws_s3_bucket ?? {}).map(([a, b]) => [a, b.bucket]));
@@ -89,6 +99,7 @@ describe('DataLake', () => {
         lake_processed_bucket: 'adp-dev-lake-processed-111111111111',
         lake_curated_bucket: 'adp-dev-lake-curated-111111111111',
         lake_athena_results_bucket: 'adp-dev-lake-athena-results-111111111111',
+        lake_artifacts_bucket: 'adp-dev-lake-artifacts-111111111111',
       });
       expect(json).toHaveResourceWithProperties(GlueCatalogDatabase, { name: 'adp_dev_lake_raw' });
     });
@@ -103,11 +114,12 @@ describe('DataLake', () => {
       }
     });
 
-    it('exposes the key, the zone buckets, the Athena results and access-logs buckets and the databases', () => {
+    it('exposes the key, the zone buckets, the Athena results, artifacts and access-logs buckets and the databases', () => {
       const { lake } = synth();
       expect(Object.keys(lake.zones)).toEqual([...ZONES]);
       expect(ZONES.map((z) => lake.zones[z].role)).toEqual(['raw', 'processed', 'curated']);
       expect(lake.athenaResults.role).toBe('athena-results');
+      expect(lake.artifacts.role).toBe('artifacts');
       expect(lake.accessLogs.role).toBe('access-logs');
       expect(Object.keys(lake.databases)).toEqual([...ZONES]);
       expect(lake.databases.raw).toBeInstanceOf(GlueCatalogDatabase);
@@ -116,7 +128,7 @@ describe('DataLake', () => {
 
     it('encrypts every bucket but the access logs with the lake key, and the access logs with SSE-S3', () => {
       const { tf } = synth();
-      for (const bucket of ['lake_raw', 'lake_processed', 'lake_curated', 'lake_athena_results']) {
+      for (const bucket of KEY_BUCKETS) {
         expect(resource(tf, 'aws_s3_bucket_server_side_encryption_configuration', `${bucket}_encryption`).rule).toEqual([
           { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: KEY_ARN }, bucket_key_enabled: true },
         ]);
@@ -128,7 +140,7 @@ describe('DataLake', () => {
 
     it('gives every bucket versioning, blocked public access, disabled ACLs and a TLS-only policy', () => {
       const { tf } = synth();
-      for (const bucket of ['lake_raw', 'lake_processed', 'lake_curated', 'lake_athena_results', 'lake_access_logs']) {
+      for (const bucket of [...KEY_BUCKETS, 'lake_access_logs']) {
         expect(resource(tf, 'aws_s3_bucket_versioning', `${bucket}_versioning`).versioning_configuration).toEqual({ status: 'Enabled' });
         expect(resource(tf, 'aws_s3_bucket_public_access_block', `${bucket}_public_access_block`)).toMatchObject({
           block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
@@ -149,14 +161,99 @@ describe('DataLake', () => {
         ['${aws_s3_bucket.lake_processed_bucket.id}', logs, 'processed/'],
         ['${aws_s3_bucket.lake_curated_bucket.id}', logs, 'curated/'],
         ['${aws_s3_bucket.lake_athena_results_bucket.id}', logs, 'athena-results/'],
+        ['${aws_s3_bucket.lake_artifacts_bucket.id}', logs, 'artifacts/'],
       ]));
-      expect(logging).toHaveLength(4);
+      expect(logging).toHaveLength(5);
     });
 
     it('sends the object events of the zone buckets, and only those, to EventBridge', () => {
       const { tf } = synth();
       expect(Object.keys(tf.resource?.aws_s3_bucket_notification ?? {}).sort()).toEqual(['lake_curated_notification', 'lake_processed_notification', 'lake_raw_notification']);
       expect(Object.values(tf.resource?.aws_s3_bucket_notification ?? {}).every((n) => n.eventbridge === true)).toBe(true);
+    });
+  });
+
+  describe('artifacts bucket', () => {
+    /** The resource `<type>.<bucket>_<part>`, with the bucket's own address written as "<bucket>". */
+    const part = (tf: SynthesizedStack, type: string, bucket: string, name: string) =>
+      JSON.parse(JSON.stringify(resource(tf, type, `${bucket}_${name}`)).split(bucket).join('<bucket>')) as unknown;
+    const SECURE_PARTS: ReadonlyArray<readonly [type: string, part: string]> = [
+      ['aws_s3_bucket_server_side_encryption_configuration', 'encryption'],
+      ['aws_s3_bucket_versioning', 'versioning'],
+      ['aws_s3_bucket_public_access_block', 'public_access_block'],
+      ['aws_s3_bucket_ownership_controls', 'ownership'],
+      ['aws_s3_bucket_policy', 'policy'],
+    ];
+
+    it('encrypts with the lake key and a bucket key, versions, blocks public access and disables ACLs', () => {
+      const { tf } = synth();
+      expect(resource(tf, 'aws_s3_bucket_server_side_encryption_configuration', 'lake_artifacts_encryption')).toEqual({
+        bucket: '${aws_s3_bucket.lake_artifacts_bucket.id}',
+        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: KEY_ARN }, bucket_key_enabled: true }],
+      });
+      expect(resource(tf, 'aws_s3_bucket_versioning', 'lake_artifacts_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
+      expect(resource(tf, 'aws_s3_bucket_public_access_block', 'lake_artifacts_public_access_block')).toMatchObject({
+        bucket: '${aws_s3_bucket.lake_artifacts_bucket.id}',
+        block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+      });
+      expect(resource(tf, 'aws_s3_bucket_ownership_controls', 'lake_artifacts_ownership').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+      expect(resource(tf, 'aws_s3_bucket', 'lake_artifacts_bucket').force_destroy).toBe(false);
+    });
+
+    it('denies requests without TLS and uploads asking for another encryption or key', () => {
+      const { tf } = synth();
+      const statements = policyStatements(tf, 'lake_artifacts_policy');
+      const tls = statements.find((s) => s.sid === 'DenyInsecureTransport');
+      expect(tls).toMatchObject({
+        effect: 'Deny',
+        resources: expect.arrayContaining(['${aws_s3_bucket.lake_artifacts_bucket.arn}', '${aws_s3_bucket.lake_artifacts_bucket.arn}/*']),
+        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+      });
+      expect(statements.map((s) => s.sid)).toContain('DenyOtherEncryption');
+      expect(resource(tf, 'aws_s3_bucket_policy', 'lake_artifacts_policy').policy).toBe('${data.aws_iam_policy_document.lake_artifacts_policy.json}');
+    });
+
+    it.each(SECURE_PARTS)('configures %s exactly like a zone bucket', (type, name) => {
+      const { tf } = synth();
+      expect(part(tf, type, 'lake_artifacts', name)).toEqual(part(tf, type, 'lake_raw', name));
+    });
+
+    it('has the bucket policy of a zone bucket without service writers', () => {
+      const { tf } = synth();
+      const statements = (bucket: string) => JSON.parse(JSON.stringify(policyStatements(tf, `${bucket}_policy`)).split(bucket).join('<bucket>')) as unknown;
+      expect(statements('lake_artifacts')).toEqual(statements('lake_raw'));
+    });
+
+    it('logs its access to the access-logs bucket under artifacts/', () => {
+      const { tf } = synth();
+      expect(resource(tf, 'aws_s3_bucket_logging', 'lake_artifacts_logging')).toMatchObject({
+        bucket: '${aws_s3_bucket.lake_artifacts_bucket.id}',
+        target_bucket: '${aws_s3_bucket.lake_access_logs_bucket.id}',
+        target_prefix: 'artifacts/',
+      });
+    });
+
+    it('sends no object events to EventBridge', () => {
+      const { tf } = synth();
+      expect(tf.resource?.aws_s3_bucket_notification?.lake_artifacts_notification).toBeUndefined();
+      const notified = Object.values(tf.resource?.aws_s3_bucket_notification ?? {}).map((n) => n.bucket);
+      expect(notified).not.toContain('${aws_s3_bucket.lake_artifacts_bucket.id}');
+    });
+
+    it('keeps objects in S3 Standard, never expires them, and removes old versions and abandoned uploads', () => {
+      const { tf } = synth(env({ lake: { abortIncompleteUploadDays: 3 } }));
+      const rule = lifecycleRule(tf, 'lake_artifacts');
+      expect(rule).toMatchObject({
+        noncurrent_version_expiration: [{ noncurrent_days: ZONE_LIFECYCLE_DEFAULTS.noncurrentVersionExpirationDays }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 3 }],
+      });
+      expect(rule.transition).toBeUndefined();
+      expect(rule.expiration).toBeUndefined();
+    });
+
+    it('has no Glue database (it holds no data)', () => {
+      const { tf } = synth();
+      expect(Object.keys(tf.resource?.aws_glue_catalog_database ?? {}).sort()).toEqual(['lake_curated_database', 'lake_processed_database', 'lake_raw_database']);
     });
   });
 
@@ -205,7 +302,7 @@ describe('DataLake', () => {
   });
 
   describe('addresses', () => {
-    it('pins the key, the five buckets and the three databases', () => {
+    it('pins the key, the six buckets and the three databases', () => {
       const { stack, tf } = synth();
       expect([...stack.statefulAddresses].sort()).toEqual(STATEFUL_ADDRESSES);
       for (const address of STATEFUL_ADDRESSES) {
@@ -326,7 +423,67 @@ describe('DataLake', () => {
       const policy = lake.grantWrite(role, 'athena-results');
       const { tf } = synthesize(stack);
       expect(grantStatements(tf, policy)[0].resources).toEqual(['${aws_s3_bucket.lake_athena_results_bucket.arn}/*']);
-      expect(GRANTABLE_ZONES).toEqual(['raw', 'processed', 'curated', 'athena-results']);
+      expect(GRANTABLE_ZONES).toEqual(['raw', 'processed', 'curated', 'athena-results', 'artifacts']);
+    });
+
+    it('lets a role read the artifacts bucket under a prefix, like a zone', () => {
+      const { stack, lake, role } = withRole();
+      const artifacts = lake.grantRead(role, 'artifacts', 'scripts/');
+      const raw = lake.grantRead(role, 'raw', 'scripts/');
+      const { tf } = synthesize(stack);
+      const arn = '${aws_s3_bucket.lake_artifacts_bucket.arn}';
+      expect(grantStatements(tf, artifacts)).toEqual([
+        { sid: 'ReadObjects', effect: 'Allow', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`${arn}/scripts/*`] },
+        {
+          sid: 'ListObjects',
+          effect: 'Allow',
+          actions: ['s3:ListBucket'],
+          resources: [arn],
+          condition: [{ test: 'StringLike', variable: 's3:prefix', values: ['scripts/*'] }],
+        },
+        { sid: 'LocateBucket', effect: 'Allow', actions: ['s3:GetBucketLocation'], resources: [arn] },
+        { sid: 'DecryptWithLakeKey', effect: 'Allow', actions: ['kms:Decrypt'], resources: [KEY_ARN], condition: VIA_S3 },
+      ]);
+      const asRaw = JSON.stringify(grantStatements(tf, artifacts)).split('lake_artifacts_bucket').join('lake_raw_bucket');
+      expect(JSON.parse(asRaw)).toEqual(grantStatements(tf, raw));
+    });
+
+    it('lets a role write the artifacts bucket under a prefix, like a zone', () => {
+      const { stack, lake, role } = withRole();
+      const artifacts = lake.grantWrite(role, 'artifacts', 'checkpoints/clicks-live/');
+      const raw = lake.grantWrite(role, 'raw', 'checkpoints/clicks-live/');
+      const { tf } = synthesize(stack);
+      const statements = grantStatements(tf, artifacts);
+      expect(statements[0]).toEqual({
+        sid: 'WriteObjects',
+        effect: 'Allow',
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: ['${aws_s3_bucket.lake_artifacts_bucket.arn}/checkpoints/clicks-live/*'],
+      });
+      const asRaw = JSON.stringify(statements).split('lake_artifacts_bucket').join('lake_raw_bucket');
+      expect(JSON.parse(asRaw)).toEqual(grantStatements(tf, raw));
+    });
+
+    it('names an artifacts grant after the verb, artifacts and the prefix, and returns it when granted twice', () => {
+      const { stack, lake, role } = withRole();
+      const whole = lake.grantWrite(role, 'artifacts');
+      const scripts = lake.grantRead(role, 'artifacts', 'scripts/');
+      const { tf } = synthesize(stack);
+      expect(whole.friendlyUniqueId).toBe('loader-write-artifacts-all');
+      expect(resource(tf, 'aws_iam_role_policy', 'loader-write-artifacts-all')).toEqual({
+        name: 'adp-dev-lake-write-artifacts-all',
+        role: '${aws_iam_role.loader.name}',
+        policy: '${data.aws_iam_policy_document.loader-write-artifacts-all-document.json}',
+      });
+      expect(scripts.friendlyUniqueId).toBe(`loader-read-artifacts-${hash8('scripts/')}`);
+      expect(lake.grantRead(role, 'artifacts', 'scripts/')).toBe(scripts);
+    });
+
+    it('validates an artifacts grant like a zone grant', () => {
+      const { lake, role } = withRole();
+      expect(() => lake.grantWrite(role, 'artifacts', 'scripts')).toThrow(
+        'DataLake dev-lake/lake: prefix is "scripts"; end it with "/" (e.g. "orders/"), so "orders" does not also grant "orders-archive/"',
+      );
     });
 
     it('attaches the policy to the role inline, named after the verb, zone and a hash of the prefix', () => {
@@ -375,7 +532,7 @@ describe('DataLake', () => {
     it('rejects the access-logs bucket and unknown zones', () => {
       const { lake, role } = withRole();
       expect(() => lake.grantRead(role, 'access-logs' as never)).toThrow(
-        'zone is "access-logs"; use one of raw, processed, curated, athena-results',
+        'DataLake dev-lake/lake: zone is "access-logs"; use one of raw, processed, curated, athena-results, artifacts',
       );
     });
 

@@ -22,11 +22,11 @@ import {
 import { LakeKey, checkLakeKeyProps } from './lake-key';
 import { ServiceWriter, ZoneBucket, checkLifecycle } from './zone-bucket';
 
-/** A bucket of the lake that roles can be granted access to: a zone, or the Athena results. */
-export type GrantableZone = Zone | 'athena-results';
+/** A bucket of the lake that roles can be granted access to: a zone, the Athena results or the artifacts. */
+export type GrantableZone = Zone | 'athena-results' | 'artifacts';
 
 /** Every bucket `grantRead` and `grantWrite` accept. */
-export const GRANTABLE_ZONES: readonly GrantableZone[] = [...ZONES, 'athena-results'];
+export const GRANTABLE_ZONES: readonly GrantableZone[] = [...ZONES, 'athena-results', 'artifacts'];
 
 /** Shortest retention of S3 access logs the lake accepts, for audits. */
 const MIN_ACCESS_LOG_DAYS = 90;
@@ -49,16 +49,17 @@ type Verb = 'read' | 'write';
 
 /**
  * The data lake of one environment: a KMS key, one bucket per zone (raw, processed, curated),
- * a bucket for Athena query results, a bucket for S3 access logs and one Glue catalog database
- * per zone.
+ * a bucket for Athena query results, a bucket for platform artifacts (job scripts, temporary
+ * files, checkpoints), a bucket for S3 access logs and one Glue catalog database per zone.
  *
  * Every bucket is a {@link ZoneBucket} (encrypted with the lake key, TLS only, versioned, public
- * access blocked, access-logged). Zone buckets send their object events to EventBridge.
+ * access blocked, access-logged). Zone buckets, and only they, send their object events to EventBridge.
  * Consumers get access through {@link DataLake.grantRead} and {@link DataLake.grantWrite}, which
  * attach a narrow policy to the consumer's role in the consumer's stack.
  *
  * Pinned addresses: `aws_kms_key.lake_key`, `aws_s3_bucket.lake_<zone>_bucket`,
- * `aws_s3_bucket.lake_athena_results_bucket`, `aws_s3_bucket.lake_access_logs_bucket`,
+ * `aws_s3_bucket.lake_athena_results_bucket`, `aws_s3_bucket.lake_artifacts_bucket`,
+ * `aws_s3_bucket.lake_access_logs_bucket`,
  * `aws_glue_catalog_database.lake_<zone>_database`.
  */
 export class DataLake extends Construct {
@@ -68,6 +69,11 @@ export class DataLake extends Construct {
   readonly zones: Readonly<Record<Zone, ZoneBucket>>;
   /** Where Athena writes query results; results expire after `athenaResultsExpirationDays`. */
   readonly athenaResults: ZoneBucket;
+  /**
+   * Platform artifacts: job scripts (keyed by content hash), Glue temporary files, streaming
+   * checkpoints. Not data; noncurrent versions expire like the zones'.
+   */
+  readonly artifacts: ZoneBucket;
   /** Receives the server access logs of every other lake bucket (SSE-S3). */
   readonly accessLogs: ZoneBucket;
   /** One Glue catalog database per zone, located at the zone bucket's root. */
@@ -130,6 +136,14 @@ export class DataLake extends Construct {
     this.zones = zones;
     this.databases = databases;
 
+    this.artifacts = new ZoneBucket(this, 'artifacts', {
+      role: 'artifacts',
+      address: 'lake_artifacts',
+      key: this.key,
+      logs: this.accessLogs,
+      lifecycle: { abortIncompleteUploadDays: config.abortIncompleteUploadDays },
+    });
+
     this.athenaResults = new ZoneBucket(this, 'athena-results', {
       role: 'athena-results',
       address: 'lake_athena_results',
@@ -191,7 +205,7 @@ export class DataLake extends Construct {
     v.throwIfAny();
 
     const scope = role.node.scope as Construct;
-    const target = zone === 'athena-results' ? this.athenaResults : this.zones[zone];
+    const target = zone === 'athena-results' ? this.athenaResults : zone === 'artifacts' ? this.artifacts : this.zones[zone];
     const prefixTag = prefix === '' ? 'all' : createHash('sha256').update(prefix).digest('hex').slice(0, NAME_HASH_LENGTH);
     const id = `${role.node.id}-${verb}-${zone}-${prefixTag}`;
     const existing = scope.node.tryFindChild(id);

@@ -269,5 +269,3 @@ export function rawPrefix(name: string, config: { readonly prefix?: string }): s
   return config.prefix ?? `${name}/`;
 }
 
-/** Days the ingestion paths keep their CloudWatch logs. */
-export const INGESTION_LOG_RETENTION_DAYS = 30;

@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path';
 import { PlatformError, isPlatformError } from '../errors';
 import { INGESTION_DEFAULTS } from './ingestion';
+import { PROCESSING_DEFAULTS } from './processing';
 import { listEnvironments, loadEnvironment, loadEnvironments, parseEnvironment } from './loader';
 
 const FIXTURES = join(__dirname, '__fixtures__');
@@ -47,7 +48,20 @@ function expectReadable(error: PlatformError, ...files: string[]): void {
   expect(lines).toHaveLength(error.problems.length);
 }
 
-const TOP_LEVEL_KEYS = 'name, project, stage, account, region, deployRole, state, layout, protect, offline, tags, network, lake, ingestion';
+const TOP_LEVEL_KEYS = 'name, project, stage, account, region, deployRole, state, layout, protect, offline, tags, network, lake, ingestion, processing';
+/** The processing section of a file without one: every kind empty, interactive sessions off. */
+const NO_PROCESSING = {
+  jobs: {},
+  streamingJobs: {},
+  connections: {},
+  classifiers: {},
+  crawlers: {},
+  workflows: {},
+  dataQuality: {},
+  interactiveSessions: PROCESSING_DEFAULTS.interactiveSessions,
+};
+const JOB_WORKER_FIX = 'use one of G.1X, G.2X, G.4X, G.8X (G.025X is for streaming jobs only)';
+const NO_NETWORK = 'which run in a VPC, but the file has no network section; add network.vpcId, network.vpcCidr and network.subnets';
 const ACCOUNT_FIX = 'use the 12-digit AWS account id, quoted ("012345678901") so YAML keeps leading zeros';
 
 /** One malformed file, the behaviour it shows and the exact problems (field path, message) it must report. */
@@ -505,6 +519,158 @@ const INVALID: readonly InvalidCase[] = [
     ],
   },
   {
+    fixture: 'processing-worker-type',
+    behaviour: 'rejects a Glue worker type that does not exist, listing the types',
+    problems: [['processing.jobs.orders-clean.workerType', `is "G.3X"; ${JOB_WORKER_FIX}`]],
+  },
+  {
+    fixture: 'processing-worker-type-streaming-only',
+    behaviour: 'rejects the streaming-only worker type G.025X on an ETL job',
+    problems: [['processing.jobs.orders-clean.workerType', `is "G.025X"; ${JOB_WORKER_FIX}`]],
+  },
+  {
+    fixture: 'processing-glue-version-number',
+    behaviour: 'rejects an unquoted Glue version (YAML reads 4.0 as the number 4), asking to quote it',
+    problems: [['processing.jobs.orders-clean.glueVersion', 'is 4 (a number); use "4.0", quoted: YAML reads 4.0 unquoted as the number 4']],
+  },
+  {
+    fixture: 'processing-workers-one',
+    behaviour: 'rejects a job of 1 worker',
+    problems: [['processing.jobs.orders-clean.workers', 'is 1; use a whole number from 2 to 299']],
+  },
+  {
+    fixture: 'processing-script-not-python',
+    behaviour: 'rejects a job script that is not a .py file',
+    problems: [
+      [
+        'processing.jobs.orders-clean.script',
+        'is "orders_clean.scala"; use the file name of a PySpark script in packages/processing/scripts/, e.g. "orders_clean.py"',
+      ],
+    ],
+  },
+  {
+    fixture: 'processing-source-athena-results',
+    behaviour: 'rejects a job reading the Athena results bucket, listing the zones',
+    problems: [['processing.jobs.orders-clean.source.zone', 'is "athena-results"; use one of raw, processed, curated']],
+  },
+  {
+    fixture: 'processing-job-connection-undeclared',
+    behaviour: 'rejects a job using a connection that is not declared, listing those that are',
+    problems: [['processing.jobs.orders-clean.connection', 'is "orders-db", which is not in processing.connections (vpc); declare it there']],
+  },
+  {
+    fixture: 'processing-streaming-stream-undeclared',
+    behaviour: 'rejects a streaming job reading a stream that is not declared, listing the streams',
+    problems: [['processing.streamingJobs.views-live.stream', 'is "views", which is not in ingestion.streams (clicks); name a declared stream']],
+  },
+  {
+    fixture: 'processing-streaming-direct-put',
+    behaviour: 'rejects a streaming job reading a direct-put stream, which has no Kinesis stream',
+    problems: [
+      [
+        'processing.streamingJobs.orders-live.stream',
+        'is "orders", a direct-put stream without a Kinesis stream to read; use a stream with source: kinesis',
+      ],
+    ],
+  },
+  {
+    fixture: 'processing-jdbc-without-secret',
+    behaviour: 'rejects a JDBC connection without its secret, describing the field',
+    problems: [['processing.connections.orders-db.secretArn', 'is missing; add it: Secrets Manager secret with the credentials (never a password in config)']],
+  },
+  {
+    fixture: 'processing-jdbc-url',
+    behaviour: 'rejects a JDBC URL without the jdbc: scheme',
+    problems: [['processing.connections.orders-db.url', 'is "postgresql://orders.db.internal:5432/shop"; use a JDBC URL such as "jdbc:postgresql://host:5432/db"']],
+  },
+  {
+    fixture: 'processing-jdbc-password',
+    behaviour: 'rejects a password in a JDBC connection, listing the fields of a JDBC connection',
+    problems: [['processing.connections.orders-db.password', 'is not a known field; remove it (allowed here: type, url, secretArn)']],
+  },
+  {
+    fixture: 'processing-connection-kafka',
+    behaviour: 'rejects a connection type other than jdbc and network, showing the type written',
+    problems: [['processing.connections.events.type', 'is "kafka"; use type: jdbc (with url and secretArn) or type: network']],
+  },
+  {
+    fixture: 'processing-connections-without-network',
+    behaviour: 'rejects connections in a file without a network section, naming them',
+    problems: [['processing.connections', `declares orders-db, vpc, ${NO_NETWORK}`]],
+  },
+  {
+    fixture: 'processing-classifier-type',
+    behaviour: 'rejects a classifier type other than csv, json and grok',
+    problems: [['processing.classifiers.partner-xml.type', 'is "xml"; use type: csv, json or grok']],
+  },
+  {
+    fixture: 'processing-csv-delimiter',
+    behaviour: 'rejects a csv delimiter of two characters',
+    problems: [['processing.classifiers.partner-csv.delimiter', 'is ";;"; use one character']],
+  },
+  {
+    fixture: 'processing-crawler-classifier-undeclared',
+    behaviour: 'rejects a crawler classifier that is not declared, at its position in the list',
+    problems: [
+      ['processing.crawlers.raw-orders.classifiers.1', 'is "partner-csv", which is not in processing.classifiers (apache-logs); declare it there'],
+    ],
+  },
+  {
+    fixture: 'processing-crawler-without-prefixes',
+    behaviour: 'rejects a crawler without prefixes, describing the field',
+    problems: [['processing.crawlers.raw-orders.prefixes', 'is missing; add it: Prefixes to crawl']],
+  },
+  {
+    fixture: 'processing-workflow-job-undeclared',
+    behaviour: 'rejects a workflow step naming a job that is not declared, listing the jobs',
+    problems: [['processing.workflows.nightly.steps.1.job', 'is "orders-curate", which is not in processing.jobs (orders-clean); declare the job']],
+  },
+  {
+    fixture: 'processing-workflow-crawler-undeclared',
+    behaviour: 'rejects a workflow step naming a crawler that is not declared',
+    problems: [['processing.workflows.nightly.steps.0.crawler', 'is "raw-orders", which is not in processing.crawlers (none declared); declare the crawler']],
+  },
+  {
+    fixture: 'processing-workflow-after-not-step',
+    behaviour: 'rejects an "after" naming a crawler that is declared but not a step of the workflow',
+    problems: [
+      [
+        'processing.workflows.nightly.steps.0.after.0',
+        'is "raw-orders", which is not a step of this workflow (orders-clean); name a step listed in steps',
+      ],
+    ],
+  },
+  {
+    fixture: 'processing-workflow-no-trigger',
+    behaviour: 'rejects a workflow nothing starts',
+    problems: [['processing.workflows.nightly', 'has neither schedule nor onNewObjects; add one so something starts it']],
+  },
+  {
+    fixture: 'processing-workflow-two-triggers',
+    behaviour: 'rejects a workflow with both a schedule and onNewObjects (Glue allows one start trigger)',
+    problems: [['processing.workflows.nightly', 'has both schedule and onNewObjects; a Glue workflow has one start trigger: keep one']],
+  },
+  {
+    fixture: 'processing-workflow-loop',
+    behaviour: 'rejects workflow steps that wait for each other, naming the loop',
+    problems: [
+      [
+        'processing.workflows.nightly.steps',
+        'run in a loop (raw-orders -> orders-clean -> raw-orders); remove one of these "after" links',
+      ],
+    ],
+  },
+  {
+    fixture: 'processing-quality-no-rules',
+    behaviour: 'rejects a data quality ruleset without rules',
+    problems: [['processing.dataQuality.orders-complete.rules', 'is []; list at least one DQDL rule']],
+  },
+  {
+    fixture: 'processing-quality-empty-rule',
+    behaviour: 'rejects an empty data quality rule, at its position in the list',
+    problems: [['processing.dataQuality.orders-complete.rules.1', 'is ""; write a DQDL rule, e.g. IsComplete "order_id"']],
+  },
+  {
     fixture: 'name-mismatch',
     behaviour: 'rejects a name that differs from the file name',
     problems: [['name', 'is "prod" but the file is dev.yaml; make them equal (name: dev) or rename the file']],
@@ -566,6 +732,7 @@ describe('loadEnvironment', () => {
           },
         },
         ingestion: { streams: {}, databases: {}, saas: {}, events: {}, batch: {} },
+        processing: NO_PROCESSING,
       });
     });
 
@@ -668,6 +835,8 @@ describe('loadEnvironment', () => {
             },
           },
         },
+        // Every processing field is set, and asserted, by valid/processing.yaml.
+        processing: NO_PROCESSING,
       });
     });
 
@@ -706,6 +875,104 @@ describe('loadEnvironment', () => {
             environment: {},
           },
         },
+      });
+    });
+
+    it('loads every kind of the processing section, keeping each field as written and filling PROCESSING_DEFAULTS', () => {
+      expect(loadEnvironment(fixture('valid', 'processing.yaml')).processing).toStrictEqual({
+        jobs: {
+          'orders-clean': {
+            script: 'orders_clean.py',
+            source: { zone: 'raw', prefix: 'orders/public/orders/' },
+            target: { zone: 'processed', prefix: 'orders/' },
+            glueVersion: '5.0',
+            workerType: 'G.2X',
+            workers: 10,
+            timeoutMinutes: 120,
+            maxRetries: 0,
+            bookmarks: false,
+            arguments: { '--source_table': 'orders', '--target_format': 'parquet' },
+            connection: 'orders-db',
+          },
+          'orders-curate': {
+            ...PROCESSING_DEFAULTS.job,
+            script: 'orders_curate.py',
+            source: { zone: 'processed', prefix: 'orders/' },
+            target: { zone: 'curated', prefix: 'daily_revenue/' },
+            arguments: {},
+          },
+        },
+        streamingJobs: {
+          'clicks-live': {
+            script: 'clicks_live.py',
+            stream: 'clicks',
+            target: { zone: 'processed', prefix: 'clicks/' },
+            glueVersion: '5.0',
+            workerType: 'G.025X',
+            workers: 4,
+            windowSeconds: 30,
+          },
+          'clicks-sessions': {
+            ...PROCESSING_DEFAULTS.streamingJob,
+            script: 'clicks_sessions.py',
+            stream: 'clicks',
+            target: { zone: 'curated', prefix: 'sessions/' },
+          },
+        },
+        connections: {
+          'orders-db': {
+            type: 'jdbc',
+            url: 'jdbc:postgresql://orders.db.internal:5432/shop',
+            secretArn: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:orders-glue-AbCdEf',
+          },
+          vpc: { type: 'network' },
+        },
+        classifiers: {
+          'partner-csv': { type: 'csv', delimiter: ';', header: 'absent', quoteSymbol: "'" },
+          'plain-csv': { type: 'csv', ...PROCESSING_DEFAULTS.csvClassifier },
+          'events-json': { type: 'json', jsonPath: '$.records[*]' },
+          'apache-logs': { type: 'grok', classification: 'apache-log', pattern: '%{COMMONAPACHELOG}' },
+        },
+        crawlers: {
+          'raw-partners': {
+            zone: 'raw',
+            prefixes: ['partner-import/', 'partner-archive/'],
+            schedule: 'cron(0 1 * * ? *)',
+            recrawl: 'everything',
+            classifiers: ['partner-csv', 'plain-csv', 'events-json', 'apache-logs'],
+          },
+          'processed-orders': { ...PROCESSING_DEFAULTS.crawler, zone: 'processed', prefixes: ['orders/'], classifiers: [] },
+        },
+        workflows: {
+          nightly: {
+            schedule: 'cron(0 2 * * ? *)',
+            steps: [
+              { job: 'orders-clean', after: [] },
+              { crawler: 'processed-orders', after: ['orders-clean'] },
+              { job: 'orders-curate', after: ['orders-clean', 'processed-orders'] },
+            ],
+          },
+          'on-orders': {
+            onNewObjects: { zone: 'raw', prefix: 'orders/public/orders/' },
+            steps: [{ job: 'orders-clean', after: [] }],
+          },
+        },
+        dataQuality: {
+          'orders-complete': { zone: 'processed', table: 'orders', rules: ['IsComplete "order_id"', 'ColumnValues "amount" >= 0'] },
+          'revenue-rows': { ...PROCESSING_DEFAULTS.dataQuality, table: 'daily_revenue', rules: ['RowCount > 0'] },
+        },
+        interactiveSessions: true,
+      });
+    });
+
+    it('documents the processing defaults the schema applies', () => {
+      expect(PROCESSING_DEFAULTS).toEqual({
+        job: { glueVersion: '4.0', workerType: 'G.1X', workers: 2, timeoutMinutes: 60, maxRetries: 1, bookmarks: true },
+        streamingJob: { glueVersion: '4.0', workerType: 'G.1X', workers: 2, windowSeconds: 100 },
+        crawler: { recrawl: 'new-folders-only' },
+        csvClassifier: { delimiter: ',', header: 'present', quoteSymbol: '"' },
+        dataQuality: { zone: 'curated' },
+        interactiveSessions: false,
       });
     });
 
@@ -819,6 +1086,54 @@ describe('parseEnvironment', () => {
       exactly([
         'qa.yaml: ingestion.batch.rates.schedule is "on-demand"; use "rate(<n> <minute|minutes|hour|hours|day|days>)" or "cron(<6 fields>)", e.g. "cron(0 2 * * ? *)"',
       ]),
+    );
+  });
+
+  const JOB = 'processing:\n  jobs:\n    orders-clean: { script: orders_clean.py, source: { zone: raw, prefix: orders/ }, target: { zone: processed, prefix: orders/ } }\n';
+  const withJob = (fields: string) => JOB.replace(' }\n', `, ${fields} }\n`);
+
+  it.each([
+    ['a quoted version Glue does not offer', withJob('glueVersion: "3.0"'), 'glueVersion is "3.0"; use "4.0" or "5.0"'],
+    ['an unquoted version Glue does not offer', withJob('glueVersion: 3.0'), 'glueVersion is 3 (a number); use "4.0" or "5.0", quoted: YAML reads an unquoted version as a number'],
+    ['an unquoted 5.0', withJob('glueVersion: 5.0'), 'glueVersion is 5 (a number); use "5.0", quoted: YAML reads 5.0 unquoted as the number 5'],
+  ])('rejects %s as a Glue version, saying what to write', (_, body, message) => {
+    expect(() => parseEnvironment(OFFLINE + body, 'qa.yaml')).toThrow(exactly([`qa.yaml: processing.jobs.orders-clean.${message}`]));
+  });
+
+  it('rejects an unquoted Glue version of a streaming job, asking to quote it', () => {
+    const body = 'ingestion:\n  streams:\n    clicks: { format: json }\nprocessing:\n  streamingJobs:\n    live: { script: live.py, stream: clicks, target: { zone: processed, prefix: live/ }, glueVersion: 5.0 }\n';
+    expect(() => parseEnvironment(OFFLINE + body, 'qa.yaml')).toThrow(
+      exactly(['qa.yaml: processing.streamingJobs.live.glueVersion is 5 (a number); use "5.0", quoted: YAML reads 5.0 unquoted as the number 5']),
+    );
+  });
+
+  it('rejects a connection without a type as missing its type', () => {
+    const body = `${NETWORK}processing:\n  connections:\n    orders-db: { url: "jdbc:postgresql://h:5432/db" }\n`;
+    expect(() => parseEnvironment(OFFLINE + body, 'qa.yaml')).toThrow(
+      exactly(['qa.yaml: processing.connections.orders-db.type is missing; use type: jdbc (with url and secretArn) or type: network']),
+    );
+  });
+
+  it('describes a missing field of a classifier, from the option its type names', () => {
+    const body = 'processing:\n  classifiers:\n    apache-logs: { type: grok, classification: apache }\n';
+    expect(() => parseEnvironment(OFFLINE + body, 'qa.yaml')).toThrow(
+      exactly(['qa.yaml: processing.classifiers.apache-logs.pattern is missing; add it: Grok pattern of one line, e.g. "%{COMMONAPACHELOG}"']),
+    );
+  });
+
+  it('reports a workflow step naming both a job and a crawler once, without checking the names', () => {
+    const body = 'processing:\n  workflows:\n    nightly: { schedule: rate(1 day), steps: [{ job: orders-clean, crawler: raw-orders }] }\n';
+    expect(() => parseEnvironment(OFFLINE + body, 'qa.yaml')).toThrow(
+      exactly([
+        'qa.yaml: processing.workflows.nightly.steps.0 is {"job":"orders-clean","crawler":"raw-orders"}; use { job: <name> } or { crawler: <name> }, optionally with after: [<names>]',
+      ]),
+    );
+  });
+
+  it('rejects a workflow step waiting for itself as a loop', () => {
+    const body = `${JOB}  workflows:\n    nightly: { schedule: rate(1 day), steps: [{ job: orders-clean, after: [orders-clean] }] }\n`;
+    expect(() => parseEnvironment(OFFLINE + body, 'qa.yaml')).toThrow(
+      exactly(['qa.yaml: processing.workflows.nightly.steps run in a loop (orders-clean -> orders-clean); remove one of these "after" links']),
     );
   });
 

@@ -233,6 +233,7 @@ function crossFieldProblems(raw: Record<string, unknown>, file: string): Problem
     }
   }
   problems.push(...ingestionProblems(raw));
+  problems.push(...processingProblems(raw));
   return problems;
 }
 
@@ -278,13 +279,110 @@ function ingestionProblems(raw: Record<string, unknown>): Problem[] {
   return problems;
 }
 
+/** Checks of the processing section: names it refers to must exist, workflows must not loop. */
+function processingProblems(raw: Record<string, unknown>): Problem[] {
+  const problems: Problem[] = [];
+  const processing = raw.processing as Record<string, unknown> | undefined;
+  if (!processing || typeof processing !== 'object') return problems;
+  const entries = (v: unknown): Array<[string, Record<string, unknown>]> =>
+    v && typeof v === 'object' && !Array.isArray(v) ? (Object.entries(v) as Array<[string, Record<string, unknown>]>).filter(([, x]) => x && typeof x === 'object') : [];
+  const jobs = new Set(entries(processing.jobs).map(([n]) => n));
+  const crawlers = new Set(entries(processing.crawlers).map(([n]) => n));
+  const classifiers = new Set(entries(processing.classifiers).map(([n]) => n));
+  const connections = new Map(entries(processing.connections).map(([n, c]) => [n, c]));
+  const streams = new Map(entries((raw.ingestion as Record<string, unknown> | undefined)?.streams));
+  const list = (set: Set<string> | Map<string, unknown>) => (set.size > 0 ? [...set.keys()].join(', ') : 'none declared');
+
+  for (const [name, job] of entries(processing.jobs)) {
+    if (typeof job.connection === 'string' && !connections.has(job.connection)) {
+      problems.push({ path: `processing.jobs.${name}.connection`, message: `is "${job.connection}", which is not in processing.connections (${list(connections)}); declare it there` });
+    }
+  }
+  for (const [name, sj] of entries(processing.streamingJobs)) {
+    if (typeof sj.stream !== 'string') continue;
+    const stream = streams.get(sj.stream);
+    if (!stream) {
+      problems.push({ path: `processing.streamingJobs.${name}.stream`, message: `is "${sj.stream}", which is not in ingestion.streams (${list(streams)}); name a declared stream` });
+    } else if (stream.source === 'direct-put') {
+      problems.push({ path: `processing.streamingJobs.${name}.stream`, message: `is "${sj.stream}", a direct-put stream without a Kinesis stream to read; use a stream with source: kinesis` });
+    }
+  }
+  for (const [name, crawler] of entries(processing.crawlers)) {
+    (Array.isArray(crawler.classifiers) ? crawler.classifiers : []).forEach((c, i) => {
+      if (typeof c === 'string' && !classifiers.has(c)) {
+        problems.push({ path: `processing.crawlers.${name}.classifiers.${i}`, message: `is "${c}", which is not in processing.classifiers (${list(classifiers)}); declare it there` });
+      }
+    });
+  }
+  if (connections.size > 0 && !raw.network) {
+    problems.push({
+      path: 'processing.connections',
+      message: `declares ${list(connections)}, which ${connections.size === 1 ? 'runs' : 'run'} in a VPC, but the file has no network section; add network.vpcId, network.vpcCidr and network.subnets`,
+    });
+  }
+  for (const [name, wf] of entries(processing.workflows)) {
+    const steps = Array.isArray(wf.steps) ? (wf.steps as Array<Record<string, unknown>>) : [];
+    const stepNames = new Set(steps.map((s) => (typeof s.job === 'string' ? s.job : s.crawler)).filter((n): n is string => typeof n === 'string'));
+    steps.forEach((step, i) => {
+      const here = `processing.workflows.${name}.steps.${i}`;
+      // A step naming both a job and a crawler is reported by the schema; its names are not checked too.
+      if (typeof step.job === 'string' && typeof step.crawler === 'string') return;
+      if (typeof step.job === 'string' && !jobs.has(step.job)) {
+        problems.push({ path: `${here}.job`, message: `is "${step.job}", which is not in processing.jobs (${list(jobs)}); declare the job` });
+      }
+      if (typeof step.crawler === 'string' && !crawlers.has(step.crawler)) {
+        problems.push({ path: `${here}.crawler`, message: `is "${step.crawler}", which is not in processing.crawlers (${list(crawlers)}); declare the crawler` });
+      }
+      (Array.isArray(step.after) ? step.after : []).forEach((a, j) => {
+        if (typeof a === 'string' && !stepNames.has(a)) {
+          problems.push({ path: `${here}.after.${j}`, message: `is "${a}", which is not a step of this workflow (${[...stepNames].join(', ')}); name a step listed in steps` });
+        }
+      });
+    });
+    if (!wf.schedule && !wf.onNewObjects) {
+      problems.push({ path: `processing.workflows.${name}`, message: 'has neither schedule nor onNewObjects; add one so something starts it' });
+    } else if (wf.schedule && wf.onNewObjects) {
+      problems.push({ path: `processing.workflows.${name}`, message: 'has both schedule and onNewObjects; a Glue workflow has one start trigger: keep one' });
+    }
+    const cycle = findCycle(steps);
+    if (cycle) problems.push({ path: `processing.workflows.${name}.steps`, message: `run in a loop (${cycle.join(' -> ')}); remove one of these "after" links` });
+  }
+  return problems;
+}
+
+/** A cycle among workflow steps' `after` links, as the names along it, or undefined. */
+function findCycle(steps: ReadonlyArray<Record<string, unknown>>): string[] | undefined {
+  const after = new Map<string, string[]>();
+  for (const s of steps) {
+    const n = typeof s.job === 'string' ? s.job : typeof s.crawler === 'string' ? s.crawler : undefined;
+    if (n) after.set(n, (Array.isArray(s.after) ? s.after : []).filter((a): a is string => typeof a === 'string'));
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const walk = (n: string, path: string[]): string[] | undefined => {
+    if (state.get(n) === 'visiting') return [...path.slice(path.indexOf(n)), n];
+    if (state.get(n) === 'done' || !after.has(n)) return undefined;
+    state.set(n, 'visiting');
+    for (const a of after.get(n) ?? []) {
+      const found = walk(a, [...path, n]);
+      if (found) return found;
+    }
+    state.set(n, 'done');
+    return undefined;
+  };
+  for (const n of after.keys()) {
+    const found = walk(n, []);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Turns one zod issue of `file` (parsed as `raw`) into user-facing problems. */
 function issueToProblems(issue: z.core.$ZodIssue, file: string, raw: unknown): Problem[] {
   const path = issue.path.map(String).join('.');
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const known = knownKeys(issue.path);
+      const known = knownKeys(issue.path, raw);
       return issue.keys.map((key) => {
         const guess = closest(key, known);
         const hint = guess ? `did you mean "${guess}"?` : `remove it`;
@@ -295,7 +393,7 @@ function issueToProblems(issue: z.core.$ZodIssue, file: string, raw: unknown): P
       });
     }
     case 'invalid_type': {
-      const description = schemaAt(issue.path)?.description;
+      const description = schemaAt(issue.path, raw)?.description;
       if (input === undefined && path === 'name') {
         return [{ path, message: `is missing; add name: ${environmentName(file)} (the file name without .yaml)` }];
       }
@@ -311,6 +409,17 @@ function issueToProblems(issue: z.core.$ZodIssue, file: string, raw: unknown): P
       // A record key that fails its own schema: zod nests the key's issues under a generic message.
       const fix = issue.issues.map((i) => i.message).find((m) => m.startsWith('use ')) ?? 'use a different key';
       return [{ path, message: `is not an allowed key; ${fix}` }];
+    }
+    case 'invalid_value': {
+      // A number or boolean where a choice of words is expected (an unquoted "4.0" reads as 4): say its type.
+      const typed = typeof input !== 'string' && issue.values.every((v) => typeof v === 'string');
+      return [{ path, message: `is ${describeValue(input)}${typed ? ` (${typeName(input)})` : ''}; ${issue.message}` }];
+    }
+    case 'invalid_union': {
+      // A discriminated union points at its discriminator but reports the whole object as the input.
+      if (!issue.discriminator) return [{ path, message: `is ${describeValue(input)}; ${issue.message}` }];
+      const written = valueAt(raw, issue.path);
+      return [{ path, message: `is ${written === undefined ? 'missing' : describeValue(written)}; ${issue.message}` }];
     }
     case 'custom': {
       // A cross-field refinement of an object points at one of its fields. When the file leaves that
@@ -378,12 +487,12 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-/** The schema node at `path`, looking through optional/default wrappers. */
-function schemaAt(path: readonly PropertyKey[]): z.ZodType | undefined {
+/** The schema node at `path`, looking through optional/default wrappers and into unions (see {@link unionOption}). */
+function schemaAt(path: readonly PropertyKey[], raw?: unknown): z.ZodType | undefined {
   let node: z.ZodType | undefined = environmentSchema;
-  for (const key of path) {
-    node = unwrap(node);
-    const def = (node as unknown as { _zod: { def: Record<string, unknown> } } | undefined)?._zod.def;
+  for (const [i, key] of path.entries()) {
+    node = unwrap(unionOption(unwrap(node), valueAt(raw, path.slice(0, i)), key));
+    const def = defOf(node);
     if (!def) return undefined;
     if (def.type === 'object') node = (def.shape as Record<string, z.ZodType>)[String(key)];
     else if (def.type === 'record') node = def.valueType as z.ZodType;
@@ -393,18 +502,38 @@ function schemaAt(path: readonly PropertyKey[]): z.ZodType | undefined {
   return node;
 }
 
+/**
+ * The option of a union `node` that `value` (the file's value there) is written for: the one its
+ * discriminator names, else the first object option with field `key`. Other nodes are returned as is.
+ */
+function unionOption(node: z.ZodType | undefined, value: unknown, key?: PropertyKey): z.ZodType | undefined {
+  const def = defOf(node);
+  if (def?.type !== 'union') return node;
+  const options = (def.options as z.ZodType[]).map((o) => unwrap(o));
+  const discriminator = def.discriminator as string | undefined;
+  if (discriminator && value !== null && typeof value === 'object') {
+    const chosen = (value as Record<string, unknown>)[discriminator];
+    const match = options.find((o) => (o as unknown as { _zod: { propValues?: Record<string, Set<unknown>> } })._zod.propValues?.[discriminator]?.has(chosen));
+    if (match) return match;
+  }
+  return key === undefined ? undefined : options.find((o) => defOf(o)?.type === 'object' && String(key) in (defOf(o)?.shape as object));
+}
+
+function defOf(node: z.ZodType | undefined): Record<string, unknown> | undefined {
+  return (node as unknown as { _zod: { def: Record<string, unknown> } } | undefined)?._zod.def;
+}
+
 function unwrap(node: z.ZodType | undefined): z.ZodType | undefined {
   let n = node;
   for (;;) {
-    const def = (n as unknown as { _zod: { def: Record<string, unknown> } } | undefined)?._zod.def;
+    const def = defOf(n);
     if (def && ['optional', 'default', 'prefault', 'nullable'].includes(def.type as string)) n = def.innerType as z.ZodType;
     else return n;
   }
 }
 
-function knownKeys(path: readonly PropertyKey[]): string[] {
-  const node = unwrap(schemaAt(path));
-  const def = (node as unknown as { _zod: { def: Record<string, unknown> } } | undefined)?._zod.def;
+function knownKeys(path: readonly PropertyKey[], raw: unknown): string[] {
+  const def = defOf(unwrap(unionOption(unwrap(schemaAt(path, raw)), valueAt(raw, path))));
   return def?.type === 'object' ? Object.keys(def.shape as object) : [];
 }
 

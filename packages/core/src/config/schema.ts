@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ingestionSchema } from './ingestion';
+import { processingSchema } from './processing';
 
 /**
  * The environment file's schema: one source for the TypeScript types, the runtime validation
@@ -10,7 +11,7 @@ import { ingestionSchema } from './ingestion';
  */
 
 /** The layers an environment is split into; later layers extend this list. */
-export const LAYERS = ['lake', 'ingestion'] as const;
+export const LAYERS = ['lake', 'ingestion', 'processing'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** The lake's data zones, in the order data flows through them. */
@@ -172,6 +173,7 @@ export const environmentSchema = z
     network: network.optional(),
     lake: lake.prefault({}),
     ingestion: ingestionSchema.prefault({}),
+    processing: processingSchema.prefault({}),
   })
   .describe('One environment of the data platform: one AWS account, one region.');
 

@@ -106,3 +106,41 @@ describe('the ingestion layer', () => {
     expect(built.ingestion.streams).toEqual([]);
   });
 });
+
+describe('the processing layer', () => {
+  const processing = {
+    classifiers: { 'partner-csv': { type: 'csv' as const, delimiter: ';' } },
+    crawlers: {
+      'raw-partners': { zone: 'raw' as const, prefixes: ['partner-import/'], recrawl: 'events' as const, classifiers: ['partner-csv'] },
+      'processed-orders': { zone: 'processed' as const, prefixes: ['orders/', 'clickstream/'] },
+    },
+  };
+
+  test('gives each crawler in S3 event mode a queue in the lake\'s stack, fed by its zone bucket, and reads it across stacks', () => {
+    const built = buildEnvironment(testApp(), testEnvironment({ name: 'dev', layout: 'layered', processing }));
+    const lakeStack = built.stacks.get('dev-lake');
+    const processingStack = built.stacks.get('dev-processing');
+    if (!lakeStack || !processingStack) throw new Error('no dev-lake or dev-processing stack');
+    const lake = synthesize(lakeStack).tf;
+    expect(Object.keys(lake.resource?.aws_sqs_queue ?? {})).toEqual(['lake_raw_partners_events_queue']);
+    expect(lake.resource?.aws_s3_bucket_notification?.lake_raw_notification).toMatchObject({
+      eventbridge: true,
+      queue: [{ id: 'raw-partners', filter_prefix: 'partner-import/' }],
+    });
+    const { tf } = synthesize(processingStack);
+    const crawlers = Object.values(tf.resource?.aws_glue_crawler ?? {});
+    const events = crawlers.find((c) => c.name === 'adp-dev-processing-raw-partners-crawler');
+    const orders = crawlers.find((c) => c.name === 'adp-dev-processing-processed-orders-crawler');
+    expect(events?.recrawl_policy).toEqual({ recrawl_behavior: 'CRAWL_EVENT_MODE' });
+    expect((events?.s3_target as Array<{ event_queue_arn?: string }>)[0].event_queue_arn).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-dev-lake\./);
+    expect(orders?.recrawl_policy).toEqual({ recrawl_behavior: 'CRAWL_NEW_FOLDERS_ONLY' });
+    expect((orders?.s3_target as Array<Record<string, unknown>>).every((t) => !('event_queue_arn' in t))).toBe(true);
+  });
+
+  test('an environment without crawlers in S3 event mode has no event queue', () => {
+    const built = buildEnvironment(testApp(), testEnvironment({ name: 'dev', layout: 'layered' }));
+    const lakeStack = built.stacks.get('dev-lake');
+    if (!lakeStack) throw new Error('no dev-lake stack');
+    expect(synthesize(lakeStack).tf.resource?.aws_sqs_queue).toBeUndefined();
+  });
+});

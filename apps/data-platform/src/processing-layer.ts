@@ -65,7 +65,15 @@ export class ProcessingLayer extends Construct {
 
     const crawlers: Record<string, Crawler> = {};
     for (const [name, config] of Object.entries(p.crawlers)) {
-      crawlers[name] = new Crawler(this, `crawler-${name}`, { lake, name, config, security, classifiers: config.classifiers.map((c) => classifiers[c]) });
+      crawlers[name] = new Crawler(this, `crawler-${name}`, {
+        lake,
+        name,
+        config,
+        security,
+        classifiers: config.classifiers.map((c) => classifiers[c]),
+        // The lake layer keeps a queue for each crawler in S3 event mode (crawlerEventQueues).
+        eventQueue: config.recrawl === 'events' ? lake.eventQueue(name) : undefined,
+      });
     }
     this.crawlers = crawlers;
 

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { App, TerraformStack } from 'cdktf';
+import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import {
   EnvironmentConfig,
   EnvironmentInput,
@@ -21,7 +22,7 @@ import {
   testApp,
   testEnvironment,
 } from '@data-platform/core';
-import { DataLake, GRANTABLE_ZONES } from './data-lake';
+import { DataLake, GRANTABLE_ZONES, LakeEventQueue } from './data-lake';
 
 
 const ASSUME_GLUE = JSON.stringify({
@@ -605,5 +606,159 @@ describe('DataLake service writers', () => {
     expect(raw.map((s) => s.sid)).toContain('AllowServiceLocate0');
     expect(policyStatements(tf, 'lake_curated_policy').map((s) => s.sid)).not.toContain('AllowServiceWrite0');
     expect(policyStatements(tf, 'lake_key_policy').map((s) => s.sid)).toContain('AllowServiceWriter0');
+  });
+});
+
+describe('DataLake event queues', () => {
+  const PARTNERS: LakeEventQueue = { name: 'raw-partners', zone: 'raw', prefix: 'partner-import/' };
+  const ORDERS: LakeEventQueue = { name: 'processed-orders', zone: 'processed', prefix: 'orders/' };
+
+  function withQueues(eventQueues: readonly LakeEventQueue[], app: App = testApp()) {
+    const environment = env();
+    const stack = new PlatformStack(app, 'dev-lake', { env: environment });
+    const lake = new DataLake(stack, 'lake', { config: environment.lake, eventQueues });
+    return { stack, lake, ...synthesize(stack) };
+  }
+
+  it('creates one queue per consumer in the lake\'s stack, named <project>-<env>-lake-<name>-events, encrypted with the lake key', () => {
+    const { tf } = withQueues([PARTNERS, ORDERS]);
+    expect(Object.keys(tf.resource?.aws_sqs_queue ?? {}).sort()).toEqual(['lake_processed_orders_events_queue', 'lake_raw_partners_events_queue']);
+    expect(resource(tf, 'aws_sqs_queue', 'lake_raw_partners_events_queue')).toEqual({
+      name: 'adp-dev-lake-raw-partners-events',
+      kms_master_key_id: KEY_ARN,
+      kms_data_key_reuse_period_seconds: 300,
+      message_retention_seconds: 1_209_600,
+    });
+  });
+
+  it('lets S3 send to each queue only for the zone bucket and account, through the queue\'s policy', () => {
+    const { tf } = withQueues([PARTNERS, ORDERS]);
+    expect(resource(tf, 'aws_sqs_queue_policy', 'lake_raw_partners_events_policy')).toEqual({
+      queue_url: '${aws_sqs_queue.lake_raw_partners_events_queue.url}',
+      policy: '${data.aws_iam_policy_document.lake_raw_partners_events_policy.json}',
+    });
+    const allow = (queue: string, bucket: string) => [{
+      sid: 'AllowBucketNotifications',
+      effect: 'Allow',
+      principals: [{ type: 'Service', identifiers: ['s3.amazonaws.com'] }],
+      actions: ['sqs:SendMessage'],
+      resources: [`\${aws_sqs_queue.${queue}.arn}`],
+      condition: [
+        { test: 'ArnEquals', variable: 'aws:SourceArn', values: [`\${aws_s3_bucket.${bucket}.arn}`] },
+        { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111111111111'] },
+      ],
+    }];
+    expect(policyStatements(tf, 'lake_raw_partners_events_policy')).toEqual(allow('lake_raw_partners_events_queue', 'lake_raw_bucket'));
+    expect(policyStatements(tf, 'lake_processed_orders_events_policy')).toEqual(allow('lake_processed_orders_events_queue', 'lake_processed_bucket'));
+  });
+
+  it('adds each queue to its zone bucket\'s existing notification, beside EventBridge, once the queue policy is in place', () => {
+    const { tf } = withQueues([PARTNERS, ORDERS]);
+    expect(Object.keys(tf.resource?.aws_s3_bucket_notification ?? {}).sort()).toEqual(['lake_curated_notification', 'lake_processed_notification', 'lake_raw_notification']);
+    expect(resource(tf, 'aws_s3_bucket_notification', 'lake_raw_notification')).toEqual({
+      bucket: '${aws_s3_bucket.lake_raw_bucket.id}',
+      eventbridge: true,
+      queue: [{
+        id: 'raw-partners',
+        queue_arn: '${aws_sqs_queue.lake_raw_partners_events_queue.arn}',
+        events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
+        filter_prefix: 'partner-import/',
+      }],
+      depends_on: ['aws_sqs_queue_policy.lake_raw_partners_events_policy'],
+    });
+    expect(resource(tf, 'aws_s3_bucket_notification', 'lake_processed_notification')).toMatchObject({
+      eventbridge: true,
+      queue: [{ id: 'processed-orders', queue_arn: '${aws_sqs_queue.lake_processed_orders_events_queue.arn}', filter_prefix: 'orders/' }],
+      depends_on: ['aws_sqs_queue_policy.lake_processed_orders_events_policy'],
+    });
+    expect(resource(tf, 'aws_s3_bucket_notification', 'lake_curated_notification')).toEqual({ bucket: '${aws_s3_bucket.lake_curated_bucket.id}', eventbridge: true });
+  });
+
+  it('lets S3 of this account encrypt with the lake key, which the queues use, only when there are queues', () => {
+    const { tf } = withQueues([PARTNERS]);
+    expect(policyStatements(tf, 'lake_key_policy').find((s) => s.sid === 'AllowS3EventNotifications')).toEqual({
+      sid: 'AllowS3EventNotifications',
+      effect: 'Allow',
+      principals: [{ type: 'Service', identifiers: ['s3.amazonaws.com'] }],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+      condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111111111111'] }],
+    });
+    const without = withQueues([]).tf;
+    expect(policyStatements(without, 'lake_key_policy').map((s) => s.sid)).not.toContain('AllowS3EventNotifications');
+    expect(without.resource?.aws_sqs_queue).toBeUndefined();
+    expect(without.resource?.aws_sqs_queue_policy).toBeUndefined();
+  });
+
+  it('changes nothing else in the lake\'s stack', () => {
+    const before = synth().tf;
+    const after = withQueues([PARTNERS]).tf;
+    const addresses = (tf: SynthesizedStack) =>
+      Object.entries(tf.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`)).sort();
+    expect(addresses(after).filter((a) => !addresses(before).includes(a))).toEqual([
+      'aws_sqs_queue.lake_raw_partners_events_queue',
+      'aws_sqs_queue_policy.lake_raw_partners_events_policy',
+    ]);
+    expect(addresses(before).filter((a) => !addresses(after).includes(a))).toEqual([]);
+  });
+
+  it('exposes each queue\'s ARN, URL and name through eventQueue(name)', () => {
+    const app = testApp();
+    const { stack, lake } = withQueues([PARTNERS], app);
+    const queue = lake.eventQueue('raw-partners');
+    new TerraformOutput(stack, 'arn', { value: queue.arn });
+    new TerraformOutput(stack, 'url', { value: queue.url });
+    new TerraformOutput(stack, 'name', { value: queue.name });
+    expect(synthesize(stack).tf.output).toMatchObject({
+      arn: { value: '${aws_sqs_queue.lake_raw_partners_events_queue.arn}' },
+      url: { value: '${aws_sqs_queue.lake_raw_partners_events_queue.url}' },
+      name: { value: '${aws_sqs_queue.lake_raw_partners_events_queue.name}' },
+    });
+  });
+
+  it('rejects an unknown queue name with a PlatformError naming it and the queues there are', () => {
+    const { lake } = withQueues([PARTNERS, ORDERS]);
+    expect(() => lake.eventQueue('raw-orders')).toThrow(PlatformError);
+    expect(() => lake.eventQueue('raw-orders')).toThrow(
+      'DataLake dev-lake/lake: eventQueue "raw-orders" is not an event queue of this lake (queues: raw-partners, processed-orders); '
+        + 'add { name: "raw-orders", zone, prefix } to its eventQueues (the app derives them from the crawlers with recrawl: events)',
+    );
+    expect(() => lake.eventQueue('raw-orders')).toThrow(/^[^\n]*$/);
+    expect(() => withQueues([]).lake.eventQueue('raw-partners')).toThrow('eventQueue "raw-partners" is not an event queue of this lake (queues: none); ');
+  });
+
+  it('reports every problem of the event queues at once, and creates nothing', () => {
+    const environment = env();
+    const stack = new PlatformStack(testApp(), 'dev-lake', { env: environment });
+    const eventQueues = [
+      PARTNERS,
+      { name: 'raw-partners-daily', zone: 'raw', prefix: 'partner-import/daily/' },
+      { name: 'Raw_Orders', zone: 'raw', prefix: 'orders' },
+      { ...PARTNERS, zone: 'processed' },
+      { name: 'archive', zone: 'athena-results', prefix: 'archive/' },
+      { name: 'processed-partners', zone: 'processed', prefix: 'partner-import/' },
+    ] as LakeEventQueue[];
+    let error: unknown;
+    try {
+      new DataLake(stack, 'lake', { config: environment.lake, eventQueues });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PlatformError);
+    expect((error as PlatformError).message).toBe([
+      'DataLake dev-lake/lake: eventQueues[2].name is "Raw_Orders"; use 2-40 lowercase letters and digits, words joined by "-", starting with a letter (e.g. "clickstream")',
+      'DataLake dev-lake/lake: eventQueues[3].name is "raw-partners" again; give each queue its own name',
+      'DataLake dev-lake/lake: eventQueues[4].zone is "athena-results"; use one of raw, processed, curated',
+      'DataLake dev-lake/lake: eventQueues[1].prefix is "partner-import/daily/", which overlaps "partner-import/" of queue raw-partners in the raw zone; '
+        + 'use prefixes that do not contain one another (S3 rejects queue notifications of one bucket whose prefixes overlap)',
+      'DataLake dev-lake/lake: eventQueues[2].prefix is "orders"; use a key prefix ending in "/", without a leading "/" or wildcards (e.g. "orders/"): S3 matches it against the start of each key',
+      'DataLake dev-lake/lake: eventQueues[5].prefix is "partner-import/", which overlaps "partner-import/" of queue raw-partners in the processed zone; '
+        + 'use prefixes that do not contain one another (S3 rejects queue notifications of one bucket whose prefixes overlap)',
+    ].join('\n'));
+    expect(stack.node.findAll().filter((c) => c instanceof S3Bucket || c instanceof SqsQueue)).toEqual([]);
+  });
+
+  it('accepts the same prefix in different zones', () => {
+    expect(() => withQueues([PARTNERS, { name: 'processed-partners', zone: 'processed', prefix: 'partner-import/' }])).not.toThrow();
   });
 });

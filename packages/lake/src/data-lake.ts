@@ -9,10 +9,14 @@ import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-databa
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import {
+  DATASET_NAME_FIX,
+  DATASET_NAME_RE,
+  EncryptedQueue,
   EnvironmentConfig,
   LakeConfig,
   NAME_HASH_LENGTH,
   NAME_LIMITS,
+  PlatformError,
   PlatformStack,
   Validator,
   ZONES,
@@ -20,7 +24,7 @@ import {
   stateful,
 } from '@data-platform/core';
 import { LakeKey, checkLakeKeyProps } from './lake-key';
-import { ServiceWriter, ZoneBucket, checkLifecycle } from './zone-bucket';
+import { ServiceWriter, ZoneBucket, checkLifecycle, checkQueuePrefixes } from './zone-bucket';
 
 /** A bucket of the lake that roles can be granted access to: a zone, the Athena results or the artifacts. */
 export type GrantableZone = Zone | 'athena-results' | 'artifacts';
@@ -43,9 +47,47 @@ export interface DataLakeProps {
    * @default none
    */
   readonly serviceWriters?: ReadonlyArray<ServiceWriter & { readonly zone: Zone }>;
+  /**
+   * Queues of S3 event notifications, one per consumer and prefix: each an SQS queue encrypted
+   * with the lake key, which the zone bucket notifies of objects created and removed under the
+   * prefix, beside its EventBridge notifications. Derived from the environment's config by the
+   * app (the crawlers with `recrawl: events`), so the lake's stack holds every statement about
+   * its own buckets and key. Consumers get a queue through {@link DataLake.eventQueue}.
+   * @default none
+   */
+  readonly eventQueues?: readonly LakeEventQueue[];
+}
+
+/**
+ * A queue of S3 event notifications the lake keeps for one consumer: a Glue crawler in S3 event
+ * mode (`recrawl: events`), which reads the events S3 sends to SQS directly (not EventBridge's).
+ */
+export interface LakeEventQueue {
+  /**
+   * The consumer, e.g. the crawler's key under `processing.crawlers`: names the queue
+   * `<project>-<env>-lake-<name>-events` and its addresses `lake_<name>_events_<part>`.
+   */
+  readonly name: string;
+  /** The zone whose bucket sends the events. */
+  readonly zone: Zone;
+  /** The key prefix, ending in "/", whose objects' events (created, removed) go to the queue. */
+  readonly prefix: string;
+}
+
+/** What a consumer needs of an event queue (see {@link DataLake.eventQueue}). */
+export interface EventQueueRef {
+  /** ARN of the queue (what a Glue crawler's S3 target and its role's policy take). */
+  readonly arn: string;
+  /** URL of the queue. */
+  readonly url: string;
+  /** Physical name of the queue, `<project>-<env>-lake-<name>-events`. */
+  readonly name: string;
 }
 
 type Verb = 'read' | 'write';
+
+/** Base of the Terraform addresses of an event queue and its policy. */
+const eventQueueAddress = (name: string) => `lake_${name.replace(/-/g, '_')}_events`;
 
 /**
  * The data lake of one environment: a KMS key, one bucket per zone (raw, processed, curated),
@@ -54,6 +96,15 @@ type Verb = 'read' | 'write';
  *
  * Every bucket is a {@link ZoneBucket} (encrypted with the lake key, TLS only, versioned, public
  * access blocked, access-logged). Zone buckets, and only they, send their object events to EventBridge.
+ *
+ * Event queues (`eventQueues`): an SQS queue per consumer, `<project>-<env>-lake-<name>-events`,
+ * encrypted with the lake key, address `aws_sqs_queue.lake_<name>_events_queue`. Its zone bucket
+ * sends it the events of objects created and removed under the prefix, in the bucket's one
+ * notification configuration (beside EventBridge), once the queue's policy lets S3 send for that
+ * bucket and account (`aws_sqs_queue_policy.lake_<name>_events_policy`); the key policy then lets
+ * S3 of this account encrypt with the key. Consumers read a queue through {@link DataLake.eventQueue}
+ * and take their own permissions (receiving, decrypting through SQS).
+ *
  * Consumers get access through {@link DataLake.grantRead} and {@link DataLake.grantWrite}, which
  * attach a narrow policy to the consumer's role in the consumer's stack.
  *
@@ -80,6 +131,7 @@ export class DataLake extends Construct {
   readonly databases: Readonly<Record<Zone, GlueCatalogDatabase>>;
 
   private readonly env: EnvironmentConfig;
+  private readonly queues: ReadonlyMap<string, EncryptedQueue>;
 
   constructor(scope: Construct, id: string, props: DataLakeProps) {
     super(scope, id);
@@ -94,6 +146,8 @@ export class DataLake extends Construct {
       v.check(logDays >= MIN_ACCESS_LOG_DAYS, 'accessLogsExpirationDays', `is ${logDays}; use ${MIN_ACCESS_LOG_DAYS} or more (access logs are kept for audits)`);
     }
     for (const zone of ZONES) checkLifecycle(v, config.zones[zone], (field) => `zones.${zone}.${field}`);
+    const eventQueues = props.eventQueues ?? [];
+    checkEventQueues(v, eventQueues);
     v.throwIfAny();
 
     const stack = PlatformStack.of(this);
@@ -103,6 +157,7 @@ export class DataLake extends Construct {
     this.key = new LakeKey(this, 'key', {
       deletionWindowDays: config.keyDeletionWindowDays,
       writerServices: [...new Set(writers.map((w) => w.service))],
+      allowS3EventNotifications: eventQueues.length > 0,
     });
     this.accessLogs = new ZoneBucket(this, 'access-logs', {
       role: 'access-logs',
@@ -110,6 +165,12 @@ export class DataLake extends Construct {
       allowLogDelivery: true,
       lifecycle: { expirationDays: config.accessLogsExpirationDays, abortIncompleteUploadDays: config.abortIncompleteUploadDays },
     });
+
+    const queues = new Map<string, EncryptedQueue>();
+    for (const { name } of eventQueues) {
+      queues.set(name, new EncryptedQueue(this, `events-${name}`, { layer: 'lake', key: this.key, name: `${name}-events`, address: `${eventQueueAddress(name)}_queue` }));
+    }
+    this.queues = queues;
 
     const zones = {} as Record<Zone, ZoneBucket>;
     const databases = {} as Record<Zone, GlueCatalogDatabase>;
@@ -121,6 +182,10 @@ export class DataLake extends Construct {
         logs: this.accessLogs,
         eventBridge: true,
         serviceWriters: writers.filter((w) => w.zone === zone).map(({ service, prefix }) => ({ service, prefix })),
+        queueNotifications: eventQueues.filter((q) => q.zone === zone).map(({ name, prefix }) => {
+          const queue = queues.get(name) as EncryptedQueue;
+          return { name, prefix, queue: { arn: queue.arn, url: queue.url }, address: eventQueueAddress(name) };
+        }),
         lifecycle: { ...config.zones[zone], abortIncompleteUploadDays: config.abortIncompleteUploadDays },
       });
       zones[zone] = bucket;
@@ -151,6 +216,24 @@ export class DataLake extends Construct {
       logs: this.accessLogs,
       lifecycle: { expirationDays: config.athenaResultsExpirationDays, abortIncompleteUploadDays: config.abortIncompleteUploadDays },
     });
+  }
+
+  /**
+   * The event queue `name` of `eventQueues`: its ARN, URL and name, for the consumer to read
+   * (a Glue crawler's S3 target takes the ARN). The consumer's role needs its own permissions:
+   * receiving and deleting messages, and decrypting with the lake key through SQS.
+   * @throws PlatformError when the lake has no event queue `name`
+   */
+  eventQueue(name: string): EventQueueRef {
+    const queue = this.queues.get(name);
+    if (!queue) {
+      const known = this.queues.size > 0 ? [...this.queues.keys()].join(', ') : 'none';
+      throw new PlatformError(`DataLake ${this.node.path}`, [{
+        path: 'eventQueue',
+        message: `${JSON.stringify(name)} is not an event queue of this lake (queues: ${known}); add { name: ${JSON.stringify(name)}, zone, prefix } to its eventQueues (the app derives them from the crawlers with recrawl: events)`,
+      }]);
+    }
+    return { arn: queue.arn, url: queue.url, name: queue.name };
   }
 
   /**
@@ -218,6 +301,21 @@ export class DataLake extends Construct {
       role: role.name,
       policy: document.json,
     });
+  }
+}
+
+/** Records problems with the event queues on `v`: valid distinct names, known zones, prefixes S3 can notify of. */
+function checkEventQueues(v: Validator, queues: readonly LakeEventQueue[]): void {
+  queues.forEach(({ name, zone }, i) => {
+    if (!Token.isUnresolved(name)) {
+      if (!DATASET_NAME_RE.test(name)) v.add(`eventQueues[${i}].name`, `is ${JSON.stringify(name)}; ${DATASET_NAME_FIX}`);
+      else if (queues.findIndex((q) => q.name === name) !== i) v.add(`eventQueues[${i}].name`, `is ${JSON.stringify(name)} again; give each queue its own name`);
+    }
+    v.check((ZONES as readonly string[]).includes(zone), `eventQueues[${i}].zone`, `is ${JSON.stringify(zone)}; use one of ${ZONES.join(', ')}`);
+  });
+  for (const zone of ZONES) {
+    const inZone = queues.flatMap((q, i) => (q.zone === zone ? [{ q, i }] : []));
+    checkQueuePrefixes(v, inZone.map(({ q }) => q.prefix), (j) => `eventQueues[${inZone[j].i}].prefix`, (j) => `queue ${inZone[j].q.name} in the ${zone} zone`);
   }
 }
 

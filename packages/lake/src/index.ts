@@ -3,9 +3,9 @@
  * catalog databases) and the grants that let other layers use it.
  * @packageDocumentation
  */
-export { LakeKey } from './lake-key';
+export { LAKE_KEY_DEFAULTS, LakeKey } from './lake-key';
 export type { LakeKeyProps } from './lake-key';
-export { ZONE_BUCKET_DEFAULTS, ZoneBucket } from './zone-bucket';
-export type { ServiceWriter, ZoneBucketLifecycle, ZoneBucketProps } from './zone-bucket';
+export { QUEUE_NOTIFICATION_EVENTS, ZONE_BUCKET_DEFAULTS, ZoneBucket } from './zone-bucket';
+export type { QueueNotification, ServiceWriter, ZoneBucketLifecycle, ZoneBucketProps } from './zone-bucket';
 export { DataLake, GRANTABLE_ZONES } from './data-lake';
-export type { DataLakeProps, GrantableZone } from './data-lake';
+export type { DataLakeProps, EventQueueRef, GrantableZone, LakeEventQueue } from './data-lake';

@@ -3,7 +3,7 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { EnvironmentInput, LAKE_DEFAULTS, PlatformError, PlatformStack, synthesize, testApp, testEnvironment } from '@data-platform/core';
-import { LakeKey, LakeKeyProps } from './lake-key';
+import { LAKE_KEY_DEFAULTS, LakeKey, LakeKeyProps } from './lake-key';
 
 function newStack(env: Partial<EnvironmentInput> = {}): PlatformStack {
   return new PlatformStack(testApp(), 'dev-lake', { env: testEnvironment({ name: 'dev', ...env }) });
@@ -81,6 +81,27 @@ describe('LakeKey', () => {
       effect: 'Allow',
       principals: [{ type: 'Service', identifiers: ['appflow.amazonaws.com'] }],
       actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      resources: ['*'],
+      condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111111111111'] }],
+    });
+  });
+
+  it('does not let S3 use the key for event notifications by default (LAKE_KEY_DEFAULTS)', () => {
+    expect(LAKE_KEY_DEFAULTS).toEqual({ allowS3EventNotifications: false });
+    const { tf } = keyStack();
+    const sids = (tf.data?.aws_iam_policy_document.lake_key_policy.statement as Array<{ sid: string }>).map((s) => s.sid);
+    expect(sids).toEqual(['DelegateToIamInAccount', 'AllowCloudWatchLogs', 'AllowEventBridge']);
+  });
+
+  it('lets S3 of this account encrypt event notifications to queues under the key, when asked', () => {
+    const { tf } = keyStack({ allowS3EventNotifications: true });
+    const statements = tf.data?.aws_iam_policy_document.lake_key_policy.statement as Array<{ sid: string }>;
+    expect(statements.map((s) => s.sid)).toEqual(['DelegateToIamInAccount', 'AllowCloudWatchLogs', 'AllowEventBridge', 'AllowS3EventNotifications']);
+    expect(statements[3]).toEqual({
+      sid: 'AllowS3EventNotifications',
+      effect: 'Allow',
+      principals: [{ type: 'Service', identifiers: ['s3.amazonaws.com'] }],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
       resources: ['*'],
       condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111111111111'] }],
     });

@@ -25,7 +25,18 @@ export interface LakeKeyProps {
    * @default none
    */
   readonly writerServices?: readonly string[];
+  /**
+   * Lets S3 encrypt the event notifications it sends to queues encrypted with the key (the lake's
+   * event queues): `s3.amazonaws.com` may generate data keys and decrypt, for requests from this
+   * account. S3 also checks a queue destination this way when the notification is configured.
+   * @default false (LAKE_KEY_DEFAULTS.allowS3EventNotifications)
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html
+   */
+  readonly allowS3EventNotifications?: boolean;
 }
+
+/** Defaults of the optional LakeKey props. */
+export const LAKE_KEY_DEFAULTS = { allowS3EventNotifications: false } as const;
 
 
 /**
@@ -116,6 +127,17 @@ export class LakeKey extends Construct {
           resources: ['*'],
           condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [env.account] }],
         })),
+        ...(props.allowS3EventNotifications ?? LAKE_KEY_DEFAULTS.allowS3EventNotifications
+          ? [{
+            // S3 sends object events to the lake's event queues (SSE-KMS with this key) as itself.
+            sid: 'AllowS3EventNotifications',
+            effect: 'Allow',
+            principals: [{ type: 'Service', identifiers: ['s3.amazonaws.com'] }],
+            actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            resources: ['*'],
+            condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [env.account] }],
+          }]
+          : []),
       ],
     });
     policy.overrideLogicalId('lake_key_policy');

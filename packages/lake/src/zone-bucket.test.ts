@@ -17,7 +17,7 @@ import {
   testEnvironment,
 } from '@data-platform/core';
 import { LakeKey } from './lake-key';
-import { ZONE_BUCKET_DEFAULTS, ZoneBucket, ZoneBucketProps } from './zone-bucket';
+import { QUEUE_NOTIFICATION_EVENTS, QueueNotification, ZONE_BUCKET_DEFAULTS, ZoneBucket, ZoneBucketProps } from './zone-bucket';
 
 
 function newStack(env: Partial<EnvironmentInput> = {}): PlatformStack {
@@ -413,6 +413,102 @@ describe('ZoneBucket', () => {
         { days: '${var.ia}', storage_class: 'STANDARD_IA' },
         { days: 40, storage_class: 'GLACIER_IR' },
       ]);
+    });
+  });
+  describe('queue notifications', () => {
+    const queue = (name: string) => ({
+      arn: `arn:aws:sqs:eu-west-1:111111111111:adp-dev-lake-${name}-events`,
+      url: `https://sqs.eu-west-1.amazonaws.com/111111111111/adp-dev-lake-${name}-events`,
+    });
+    const notification = (name: string, prefix: string): QueueNotification => ({
+      name,
+      prefix,
+      queue: queue(name),
+      address: `lake_${name.replace(/-/g, '_')}_events`,
+    });
+    const PARTNERS = notification('raw-partners', 'partner-import/');
+    const RETURNS = notification('raw-returns', 'returns/');
+
+    it('documents the events each queue gets in QUEUE_NOTIFICATION_EVENTS: objects created and removed', () => {
+      expect(QUEUE_NOTIFICATION_EVENTS).toEqual(['s3:ObjectCreated:*', 's3:ObjectRemoved:*']);
+    });
+
+    it('adds the queues to the bucket\'s one notification configuration, beside EventBridge, after their policies', () => {
+      const { tf } = synth({ eventBridge: true, queueNotifications: [PARTNERS, RETURNS] });
+      expect(Object.keys(tf.resource?.aws_s3_bucket_notification ?? {})).toEqual(['lake_raw_notification']);
+      expect(resource(tf, 'aws_s3_bucket_notification', 'lake_raw_notification')).toEqual({
+        bucket: '${aws_s3_bucket.lake_raw_bucket.id}',
+        eventbridge: true,
+        queue: [
+          { id: 'raw-partners', queue_arn: queue('raw-partners').arn, events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'], filter_prefix: 'partner-import/' },
+          { id: 'raw-returns', queue_arn: queue('raw-returns').arn, events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'], filter_prefix: 'returns/' },
+        ],
+        depends_on: ['aws_sqs_queue_policy.lake_raw_partners_events_policy', 'aws_sqs_queue_policy.lake_raw_returns_events_policy'],
+      });
+    });
+
+    it('notifies the queues without EventBridge when EventBridge is not asked for', () => {
+      const { tf } = synth({ queueNotifications: [PARTNERS] });
+      const configured = resource(tf, 'aws_s3_bucket_notification', 'lake_raw_notification');
+      expect(configured).not.toHaveProperty('eventbridge');
+      expect(configured.queue).toHaveLength(1);
+    });
+
+    it('writes each queue\'s policy: S3 may send messages for this bucket and account only', () => {
+      const { tf } = synth({ eventBridge: true, queueNotifications: [PARTNERS] });
+      expect(resource(tf, 'aws_sqs_queue_policy', 'lake_raw_partners_events_policy')).toEqual({
+        queue_url: queue('raw-partners').url,
+        policy: '${data.aws_iam_policy_document.lake_raw_partners_events_policy.json}',
+      });
+      expect(policyStatements(tf, 'lake_raw_partners_events_policy')).toEqual([
+        {
+          sid: 'AllowBucketNotifications',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: ['s3.amazonaws.com'] }],
+          actions: ['sqs:SendMessage'],
+          resources: [queue('raw-partners').arn],
+          condition: [
+            { test: 'ArnEquals', variable: 'aws:SourceArn', values: [RAW_ARN] },
+            { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111111111111'] },
+          ],
+        },
+      ]);
+    });
+
+    it('writes no queue policy and keeps the EventBridge-only configuration without queues', () => {
+      const { tf } = synth({ eventBridge: true });
+      expect(tf.resource?.aws_sqs_queue_policy).toBeUndefined();
+      expect(resource(tf, 'aws_s3_bucket_notification', 'lake_raw_notification')).toEqual({ bucket: '${aws_s3_bucket.lake_raw_bucket.id}', eventbridge: true });
+    });
+
+    it('reports names, addresses and prefixes S3 or Terraform would reject, and creates nothing', () => {
+      const stack = newStack();
+      const key = new LakeKey(stack, 'key');
+      const logs = new ZoneBucket(stack, 'logs', { role: 'access-logs', address: 'lake_access_logs', allowLogDelivery: true });
+      const queueNotifications: QueueNotification[] = [
+        PARTNERS,
+        { ...notification('raw-partners', 'partner-import/2024/'), address: 'lake_partners_2024_events' },
+        { ...RETURNS, prefix: 'returns' },
+        { ...notification('raw-orders', '/orders/'), address: 'Lake-Orders' },
+        { ...notification('raw-archive', 'archive/'), address: PARTNERS.address },
+      ];
+      let error: unknown;
+      try {
+        new ZoneBucket(stack, 'raw', { role: 'raw', address: 'lake_raw', key, logs, eventBridge: true, queueNotifications });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(PlatformError);
+      expect((error as PlatformError).message).toBe([
+        'ZoneBucket dev-lake/raw: queueNotifications[1].name is "raw-partners" again; give each notification its own name',
+        'ZoneBucket dev-lake/raw: queueNotifications[3].address is "Lake-Orders"; use at most 57 lowercase letters, digits and "_", starting with a letter (e.g. "lake_orders_events")',
+        'ZoneBucket dev-lake/raw: queueNotifications[4].address is "lake_raw_partners_events" again; give each queue its own address',
+        'ZoneBucket dev-lake/raw: queueNotifications[1].prefix is "partner-import/2024/", which overlaps "partner-import/" of notification raw-partners; '
+          + 'use prefixes that do not contain one another (S3 rejects queue notifications of one bucket whose prefixes overlap)',
+        'ZoneBucket dev-lake/raw: queueNotifications[2].prefix is "returns"; use a key prefix ending in "/", without a leading "/" or wildcards (e.g. "orders/"): S3 matches it against the start of each key',
+        'ZoneBucket dev-lake/raw: queueNotifications[3].prefix is "/orders/"; use a key prefix ending in "/", without a leading "/" or wildcards (e.g. "orders/"): S3 matches it against the start of each key',
+      ].join('\n'));
+      expect(stack.node.findAll().filter((c) => c instanceof S3Bucket).map((c) => c.node.path)).toEqual(['dev-lake/logs/bucket']);
     });
   });
 });

@@ -16,6 +16,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { LAKE_DEFAULTS, NAME_LIMITS, PlatformStack, Validator, ZONE_LIFECYCLE_DEFAULTS, stateful, suppressRule } from '@data-platform/core';
 import { LakeKey } from './lake-key';
 
@@ -35,8 +36,40 @@ export interface ServiceWriter {
   readonly prefix: string;
 }
 
+/**
+ * The object events a bucket sends to each queue of `queueNotifications`: objects created and
+ * removed. Glue's S3 event mode needs both: without removal events, a crawler recreates the
+ * partitions whose objects were deleted.
+ * @see https://docs.aws.amazon.com/glue/latest/dg/crawler-s3-event-notifications.html
+ */
+export const QUEUE_NOTIFICATION_EVENTS = ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'] as const;
+
+/**
+ * An SQS queue the bucket sends the object events of one key prefix to, as S3 event
+ * notifications (the messages a Glue crawler in S3 event mode reads).
+ */
+export interface QueueNotification {
+  /** Names the notification in the bucket's notification configuration (its id), e.g. `raw-partners`. */
+  readonly name: string;
+  /**
+   * The queue. The bucket writes the queue's policy (an SQS queue has one policy, so it must be
+   * the only one): S3 may send to it for this bucket and account only.
+   */
+  readonly queue: { readonly arn: string; readonly url: string };
+  /**
+   * Base of the Terraform addresses of the queue's resources: the bucket pins the queue's policy
+   * to `aws_sqs_queue_policy.<address>_policy` (e.g. `lake_raw_partners_events_policy`).
+   */
+  readonly address: string;
+  /** Key prefix ending in "/"; the prefixes of one bucket's queue notifications must not overlap. */
+  readonly prefix: string;
+}
+
 /** S3's minimum age of an object moving to Standard-IA, and its minimum stay there before the next transition. */
 const STANDARD_IA_MIN_DAYS = 30;
+
+/** The service principal that sends S3 event notifications. */
+const S3_SERVICE = 's3.amazonaws.com';
 
 /** The service principal that delivers S3 server access logs. */
 const LOG_DELIVERY_SERVICE = 'logging.s3.amazonaws.com';
@@ -116,7 +149,8 @@ export interface ZoneBucketProps {
   readonly allowLogDelivery?: boolean;
   /**
    * Sends the bucket's object events to Amazon EventBridge (the default bus), for the consumers
-   * that react to new data. Owns the bucket's notification configuration.
+   * that react to new data. The bucket owns its notification configuration (S3 keeps one per
+   * bucket), shared with `queueNotifications`.
    * @default false (ZONE_BUCKET_DEFAULTS.eventBridge)
    */
   readonly eventBridge?: boolean;
@@ -126,6 +160,15 @@ export interface ZoneBucketProps {
    * @default none
    */
   readonly serviceWriters?: readonly ServiceWriter[];
+  /**
+   * Queues the bucket sends object events to, each for one prefix (created and removed objects,
+   * see QUEUE_NOTIFICATION_EVENTS), in the same notification configuration as EventBridge: S3
+   * keeps one per bucket. The bucket also writes each queue's policy, and configures the
+   * notifications once those policies are in place (S3 checks that it may send to each queue).
+   * @default none
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html
+   */
+  readonly queueNotifications?: readonly QueueNotification[];
 }
 
 const known = (n: number | undefined): n is number => n !== undefined && !Token.isUnresolved(n);
@@ -172,6 +215,35 @@ export function checkLifecycle(
 }
 
 /**
+ * Records problems with the prefixes of one bucket's queue notifications on `v`: each of the form
+ * S3 filters on (ending in "/"), none containing another (S3 rejects a bucket's notification
+ * configuration whose queue notifications overlap for the same events). `path` names the prefix
+ * of the i-th notification in the caller's terms, `label` the notification; prefixes that are
+ * still tokens are skipped.
+ * @internal shared with DataLake, which validates its whole config before creating anything
+ */
+export function checkQueuePrefixes(
+  v: Validator,
+  prefixes: readonly string[],
+  path: (i: number) => string,
+  label: (i: number) => string,
+): void {
+  prefixes.forEach((prefix, i) => {
+    if (Token.isUnresolved(prefix)) return;
+    const shown = JSON.stringify(prefix);
+    if (prefix === '' || prefix.startsWith('/') || !prefix.endsWith('/') || /[*?]/.test(prefix)) {
+      v.add(path(i), `is ${shown}; use a key prefix ending in "/", without a leading "/" or wildcards (e.g. "orders/"): S3 matches it against the start of each key`);
+      return;
+    }
+    const earlier = prefixes.slice(0, i).findIndex((p) => !Token.isUnresolved(p) && (p.startsWith(prefix) || prefix.startsWith(p)));
+    if (earlier >= 0) {
+      v.add(path(i), `is ${shown}, which overlaps ${JSON.stringify(prefixes[earlier])} of ${label(earlier)}; `
+        + 'use prefixes that do not contain one another (S3 rejects queue notifications of one bucket whose prefixes overlap)');
+    }
+  });
+}
+
+/**
  * One bucket of the data lake, secure by default.
  *
  * Every bucket, whatever its props: a name `<project>-<env>-lake-<role>-<account>`, no
@@ -180,6 +252,10 @@ export function checkLifecycle(
  * owner enforced), a policy that denies requests without TLS and uploads asking for another
  * encryption or another KMS key, server access logs to the access-logs bucket, and a lifecycle
  * that removes old versions and abandoned uploads.
+ *
+ * Its object events go, as asked, to EventBridge and to SQS queues (one prefix each), through the
+ * bucket's single notification configuration `<address>_notification`; the bucket writes the
+ * policy of each queue it notifies, pinned to `<queue address>_policy`.
  *
  * The bucket is stateful: address `aws_s3_bucket.<address>_bucket`, protected from destroy when
  * the environment is. The resources that configure it are pinned to `<address>_<part>` so plans
@@ -219,6 +295,16 @@ export class ZoneBucket extends Construct {
       v.check(props.logs.acceptsLogDelivery, 'logs', `is ${props.logs.node.path}, which does not accept log delivery; pass the access-logs bucket (allowLogDelivery: true)`);
     }
     checkLifecycle(v, lifecycle, (field) => `lifecycle.${field}`);
+    const queueNotifications = props.queueNotifications ?? [];
+    queueNotifications.forEach(({ name, address }, i) => {
+      if (queueNotifications.findIndex((n) => n.name === name) !== i) v.add(`queueNotifications[${i}].name`, `is ${JSON.stringify(name)} again; give each notification its own name`);
+      if (!ADDRESS_RE.test(address)) {
+        v.add(`queueNotifications[${i}].address`, `is ${JSON.stringify(address)}; use at most 57 lowercase letters, digits and "_", starting with a letter (e.g. "lake_orders_events")`);
+      } else if (queueNotifications.findIndex((n) => n.address === address) !== i) {
+        v.add(`queueNotifications[${i}].address`, `is ${JSON.stringify(address)} again; give each queue its own address`);
+      }
+    });
+    checkQueuePrefixes(v, queueNotifications.map((n) => n.prefix), (i) => `queueNotifications[${i}].prefix`, (i) => `notification ${queueNotifications[i].name}`);
     v.throwIfAny();
 
     const stack = PlatformStack.of(this);
@@ -316,8 +402,41 @@ export class ZoneBucket extends Construct {
       dependsOn: [versioning],
     }), 'lifecycle');
 
-    if (props.eventBridge ?? ZONE_BUCKET_DEFAULTS.eventBridge) {
-      pin(new S3BucketNotification(this, 'notification', { bucket, eventbridge: true }), 'notification');
+    const queuePolicies = queueNotifications.map((n) => {
+      const queueDocument = new DataAwsIamPolicyDocument(this, `${n.address}-policy-document`, {
+        statement: [
+          {
+            // Only this bucket's notifications, and only from this account (bucket names are global).
+            sid: 'AllowBucketNotifications',
+            effect: 'Allow',
+            principals: [{ type: 'Service', identifiers: [S3_SERVICE] }],
+            actions: ['sqs:SendMessage'],
+            resources: [n.queue.arn],
+            condition: [
+              { test: 'ArnEquals', variable: 'aws:SourceArn', values: [this.arn] },
+              { test: 'StringEquals', variable: 'aws:SourceAccount', values: [env.account] },
+            ],
+          },
+        ],
+      });
+      queueDocument.overrideLogicalId(`${n.address}_policy`);
+      const policy = new SqsQueuePolicy(this, `${n.address}-policy`, { queueUrl: n.queue.url, policy: queueDocument.json });
+      policy.overrideLogicalId(`${n.address}_policy`);
+      return policy;
+    });
+
+    const eventBridge = props.eventBridge ?? ZONE_BUCKET_DEFAULTS.eventBridge;
+    if (eventBridge || queueNotifications.length > 0) {
+      // S3 keeps one notification configuration per bucket: EventBridge and every queue share it.
+      pin(new S3BucketNotification(this, 'notification', {
+        bucket,
+        eventbridge: eventBridge || undefined,
+        queue: queueNotifications.length > 0
+          ? queueNotifications.map((n) => ({ id: n.name, queueArn: n.queue.arn, events: [...QUEUE_NOTIFICATION_EVENTS], filterPrefix: n.prefix }))
+          : undefined,
+        // S3 validates each queue destination when the configuration is written: it must be allowed to send first.
+        dependsOn: queuePolicies.length > 0 ? queuePolicies : undefined,
+      }), 'notification');
     }
   }
 

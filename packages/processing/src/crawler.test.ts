@@ -13,6 +13,7 @@ import {
   SynthesizedStack,
   SynthesizedStatement,
   policyStatements,
+  synthesizedResource as resource,
   synthesize,
   testApp,
   testEnvironment,
@@ -20,7 +21,7 @@ import {
 import { DataLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { Classifier } from './classifier';
-import { CRAWLER, Crawler } from './crawler';
+import { CRAWLER, Crawler, crawlerEventQueues } from './crawler';
 import { ProcessingSecurity } from './security-configuration';
 
 type ProcessingInput = NonNullable<EnvironmentInput['processing']>;
@@ -56,20 +57,28 @@ interface BuildOptions {
   readonly name?: string;
   /** Keys of the classifiers to create and pass, in order. @default config.classifiers */
   readonly classifiers?: readonly string[];
+  /**
+   * Gives the lake an event queue for the crawler (its zone, its first prefix) and passes it as
+   * `eventQueue`. @default true when config.recrawl is events
+   */
+  readonly eventQueue?: boolean;
 }
 
 /** The lake, the security configuration, the classifiers and the crawler in one stack `dev`. */
 function build(options: BuildOptions = {}) {
   const config = options.config ?? crawlerConfig();
   const environment = options.environment ?? env();
+  const name = options.name ?? 'raw-partners';
+  const withQueue = options.eventQueue ?? config.recrawl === 'events';
   const stack = new PlatformStack(testApp(), environment.name, { env: environment });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
+  const eventQueues = withQueue ? [{ name, zone: config.zone, prefix: config.prefixes[0] }] : [];
+  const lake = new DataLake(stack, 'lake', { config: environment.lake, eventQueues });
   const security = new ProcessingSecurity(stack, 'security', { lake });
   const classifiers = (options.classifiers ?? config.classifiers).map(
     (key) => new Classifier(stack, `classifier-${key}`, { name: key, config: classifierConfig(key === 'events-json' ? { type: 'json', jsonPath: '$[*]' } : PARTNER_CSV) }),
   );
-  const name = options.name ?? 'raw-partners';
-  const crawler = new Crawler(stack, `crawler-${name}`, { lake, name, config, security, classifiers });
+  const eventQueue = withQueue ? lake.eventQueue(name) : undefined;
+  const crawler = new Crawler(stack, `crawler-${name}`, { lake, name, config, security, classifiers, eventQueue });
   return { stack, lake, security, classifiers, crawler };
 }
 
@@ -140,10 +149,20 @@ describe('Crawler', () => {
         configuration:
           '{"Version":1.0,"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"},"CrawlerOutput":{"Partitions":{"AddOrUpdateBehavior":"InheritFromTable"}}}',
         exclusions: ['errors/**'],
-        recrawlBehavior: { 'new-folders-only': 'CRAWL_NEW_FOLDERS_ONLY', everything: 'CRAWL_EVERYTHING' },
-        updateBehavior: { 'new-folders-only': 'LOG', everything: 'UPDATE_IN_DATABASE' },
+        recrawlBehavior: { 'new-folders-only': 'CRAWL_NEW_FOLDERS_ONLY', everything: 'CRAWL_EVERYTHING', events: 'CRAWL_EVENT_MODE' },
+        updateBehavior: { 'new-folders-only': 'LOG', everything: 'UPDATE_IN_DATABASE', events: 'UPDATE_IN_DATABASE' },
         deleteBehavior: 'LOG',
         lineage: 'DISABLE',
+        eventQueueActions: [
+          'sqs:DeleteMessage',
+          'sqs:GetQueueUrl',
+          'sqs:ListDeadLetterSourceQueues',
+          'sqs:ReceiveMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:ListQueueTags',
+          'sqs:SetQueueAttributes',
+          'sqs:PurgeQueue',
+        ],
       });
       expect(JSON.parse(CRAWLER.configuration)).toEqual({
         Version: 1,
@@ -316,6 +335,117 @@ describe('Crawler', () => {
     });
   });
 
+  describe('S3 event mode', () => {
+    const EVENTS = crawlerConfig({ ...RAW_PARTNERS, recrawl: 'events' });
+    const QUEUE_ARN = '${aws_sqs_queue.lake_raw_partners_events_queue.arn}';
+
+    it('crawls the changes S3 reports to the lake\'s event queue of the crawler, updating changed tables but never deleting them', () => {
+      const { tf } = synth({ config: EVENTS });
+      expect(crawlerOf(tf)).toMatchObject({
+        s3_target: [{ path: 's3://${aws_s3_bucket.lake_raw_bucket.bucket}/partner-import/', exclusions: ['errors/**'], event_queue_arn: QUEUE_ARN }],
+        recrawl_policy: { recrawl_behavior: 'CRAWL_EVENT_MODE' },
+        schema_change_policy: { update_behavior: 'UPDATE_IN_DATABASE', delete_behavior: 'LOG' },
+      });
+    });
+
+    it('reads a queue the zone bucket notifies of the crawled prefix\'s created and removed objects', () => {
+      const { tf } = synth({ config: EVENTS });
+      expect(resource(tf, 'aws_s3_bucket_notification', 'lake_raw_notification')).toMatchObject({
+        eventbridge: true,
+        queue: [{ queue_arn: QUEUE_ARN, events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'], filter_prefix: 'partner-import/' }],
+      });
+    });
+
+    it('may use the queue as Glue documents, on that queue only, and decrypt its messages with the lake key through SQS only', () => {
+      const { tf } = synth({ config: EVENTS });
+      const policies = rolePolicies(tf);
+      expect(Object.keys(policies).sort()).toEqual([`adp-dev-lake-read-raw-${prefixHash('partner-import/')}`, 'catalog', 'consume-events', 'write-logs']);
+      expect(policies['consume-events']).toEqual([
+        {
+          sid: 'ConsumeObjectEvents',
+          effect: 'Allow',
+          actions: [
+            'sqs:DeleteMessage',
+            'sqs:GetQueueUrl',
+            'sqs:ListDeadLetterSourceQueues',
+            'sqs:ReceiveMessage',
+            'sqs:GetQueueAttributes',
+            'sqs:ListQueueTags',
+            'sqs:SetQueueAttributes',
+            'sqs:PurgeQueue',
+          ],
+          resources: [QUEUE_ARN],
+        },
+        {
+          sid: 'DecryptEventsThroughSqs',
+          effect: 'Allow',
+          actions: ['kms:Decrypt'],
+          resources: [KEY_ARN],
+          condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['sqs.eu-west-1.amazonaws.com'] }],
+        },
+      ]);
+    });
+
+    it('is created after the policy that lets its role read the queue', () => {
+      const { tf } = synth({ config: EVENTS });
+      const consume = Object.entries(tf.resource?.aws_iam_role_policy ?? {}).find(([, p]) => p.name === 'consume-events')?.[0];
+      expect(crawlerOf(tf).depends_on).toContain(`aws_iam_role_policy.${consume}`);
+    });
+
+    it('has no queue, no queue permission and no event queue ARN in the other recrawl modes', () => {
+      for (const recrawl of ['new-folders-only', 'everything'] as const) {
+        const { tf } = synth({ config: crawlerConfig({ ...RAW_PARTNERS, recrawl }) });
+        expect((crawlerOf(tf).s3_target as Array<Record<string, unknown>>)[0]).not.toHaveProperty('event_queue_arn');
+        expect(Object.keys(rolePolicies(tf))).not.toContain('consume-events');
+        expect(tf.resource?.aws_sqs_queue).toBeUndefined();
+      }
+    });
+
+    it('rejects S3 event mode without the event queue', () => {
+      expect(problemsOf(() => build({ config: EVENTS, eventQueue: false }))).toEqual([
+        'Crawler dev/crawler-raw-partners: eventQueue is missing, but config.recrawl is "events"; pass the lake\'s event queue of this crawler (lake.eventQueue(name), from DataLake eventQueues), or use recrawl: new-folders-only',
+      ]);
+    });
+
+    it('rejects an event queue in the other recrawl modes', () => {
+      expect(problemsOf(() => build({ eventQueue: true }))).toEqual([
+        'Crawler dev/crawler-raw-partners: eventQueue is set, but config.recrawl is "new-folders-only", which reads no events; remove eventQueue, or use recrawl: events',
+      ]);
+    });
+
+    it('rejects S3 event mode over more than one prefix, which Glue does not crawl', () => {
+      const config: CrawlerConfig = { ...EVENTS, prefixes: ['partner-import/', 'partner-archive/'] };
+      expect(problemsOf(() => build({ config }))).toEqual([
+        'Crawler dev/crawler-raw-partners: config.prefixes has 2 prefixes, but recrawl: events takes exactly one (Glue\'s S3 event mode crawls a single S3 target); keep one and give each other prefix a crawler of its own, or use recrawl: new-folders-only',
+      ]);
+    });
+  });
+
+  describe('crawlerEventQueues', () => {
+    it('asks the lake for one queue per crawler in S3 event mode, named after it, for its zone and prefix', () => {
+      const crawlers = env({
+        processing: {
+          classifiers: { 'partner-csv': PARTNER_CSV },
+          crawlers: {
+            'raw-partners': { ...RAW_PARTNERS, recrawl: 'events' },
+            'processed-orders': { zone: 'processed', prefixes: ['orders/', 'clickstream/'] },
+            'curated-revenue': { zone: 'curated', prefixes: ['daily_revenue/'], recrawl: 'events' },
+            'raw-archive': { zone: 'raw', prefixes: ['archive/'], recrawl: 'everything' },
+          },
+        },
+      }).processing.crawlers;
+      expect(crawlerEventQueues(crawlers)).toEqual([
+        { name: 'raw-partners', zone: 'raw', prefix: 'partner-import/' },
+        { name: 'curated-revenue', zone: 'curated', prefix: 'daily_revenue/' },
+      ]);
+    });
+
+    it('asks for none without crawlers in S3 event mode', () => {
+      expect(crawlerEventQueues({ sample: crawlerConfig() })).toEqual([]);
+      expect(crawlerEventQueues({})).toEqual([]);
+    });
+  });
+
   describe('state', () => {
     it('holds no stateful resource: only the lake\'s addresses are pinned', () => {
       const { stack } = synth();
@@ -357,7 +487,7 @@ describe('Crawler', () => {
         'Crawler dev/crawler-Raw_Partners: config.prefixes[0] is "/orders"; use a key prefix of lowercase letters, digits, "_", "-", "=" and "/", ending with "/" (e.g. "orders/")',
         'Crawler dev/crawler-Raw_Partners: config.prefixes[2] is "orders/2024/", which overlaps "orders/"; list prefixes that do not contain one another, or the same objects are cataloged twice',
         'Crawler dev/crawler-Raw_Partners: config.prefixes[3] is "orders/" again; list each prefix once',
-        'Crawler dev/crawler-Raw_Partners: config.recrawl is "sometimes"; use new-folders-only or everything',
+        'Crawler dev/crawler-Raw_Partners: config.recrawl is "sometimes"; use new-folders-only, everything or events',
         'Crawler dev/crawler-Raw_Partners: config.schedule is "rate(2 minutes)", which runs more often than Glue allows (every 5 minutes at most); use "rate(5 minutes)" or longer',
         'Crawler dev/crawler-Raw_Partners: config.classifiers[1] is "partner-csv" again; list each classifier once',
         'Crawler dev/crawler-Raw_Partners: classifiers are [partner-csv]; pass the Classifier constructs config.classifiers names, in its order: [partner-csv, partner-csv]',
@@ -425,6 +555,24 @@ describe('Crawler', () => {
       expect(only(tf, 'aws_cloudwatch_log_group', 'crawler').kms_key_id).toMatch(new RegExp(`^${remote.source}$`));
     });
 
+    it('passes in S3 event mode in layered stacks, the queue in the lake\'s stack and its ARN read across stacks', () => {
+      const app = testApp();
+      const environment = env();
+      const lakeStack = new PlatformStack(app, 'dev-lake', { env: environment, aspects: [new PolicyPack()] });
+      const lake = new DataLake(lakeStack, 'lake', { config: environment.lake, eventQueues: [{ name: 'raw-partners', zone: 'raw', prefix: 'partner-import/' }] });
+      const stack = new PlatformStack(app, 'dev-processing', { env: environment, aspects: [new PolicyPack()] });
+      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const classifier = new Classifier(stack, 'classifier-partner-csv', { name: 'partner-csv', config: classifierConfig(PARTNER_CSV) });
+      const config = crawlerConfig({ ...RAW_PARTNERS, recrawl: 'events', schedule: 'rate(1 day)' });
+      new Crawler(stack, 'crawler-raw-partners', { lake, name: 'raw-partners', config, security, classifiers: [classifier], eventQueue: lake.eventQueue('raw-partners') });
+      const lakeTf = synthesize(lakeStack).tf;
+      expect(Object.keys(lakeTf.resource?.aws_sqs_queue ?? {})).toEqual(['lake_raw_partners_events_queue']);
+      const { tf } = synthesize(stack);
+      expect(tf.resource?.aws_sqs_queue).toBeUndefined();
+      const remote = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-dev-lake\.outputs\.cross-stack-output-[\w-.]+\}$/;
+      expect((crawlerOf(tf).s3_target as Array<{ event_queue_arn: string }>)[0].event_queue_arn).toMatch(remote);
+    });
+
     it('passes in a protected environment', () => {
       const { stack } = layered(testApp(), env({ name: 'prod', stage: 'production', protect: true }), crawlerConfig({ ...RAW_PARTNERS, recrawl: 'everything' }));
       expect(() => synthesize(stack)).not.toThrow();
@@ -439,6 +587,17 @@ describe('Crawler', () => {
       new Crawler(stack, 'crawler-raw-partners', { lake, name: 'raw-partners', config: crawlerConfig(), security, classifiers: [classifier] });
       const orders = crawlerConfig({ zone: 'processed', prefixes: ['orders/', 'clickstream/'], recrawl: 'everything', schedule: 'cron(0 3 * * ? *)' });
       new Crawler(stack, 'crawler-processed-orders', { lake, name: 'processed-orders', config: orders, security, classifiers: [] });
+      expect(() => synthesize(stack)).not.toThrow();
+    });
+
+    it('passes in S3 event mode in the single stack of the offline environment', () => {
+      const environment = env(OFFLINE);
+      const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [new PolicyPack()] });
+      const lake = new DataLake(stack, 'lake', { config: environment.lake, eventQueues: [{ name: 'raw-partners', zone: 'raw', prefix: 'partner-import/' }] });
+      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const classifier = new Classifier(stack, 'classifier-partner-csv', { name: 'partner-csv', config: classifierConfig(PARTNER_CSV) });
+      const config = crawlerConfig({ ...RAW_PARTNERS, recrawl: 'events' });
+      new Crawler(stack, 'crawler-raw-partners', { lake, name: 'raw-partners', config, security, classifiers: [classifier], eventQueue: lake.eventQueue('raw-partners') });
       expect(() => synthesize(stack)).not.toThrow();
     });
   });

@@ -14,11 +14,11 @@ import {
   ServiceRole,
   Validator,
 } from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
+import { DataLake, LakeEventQueue } from '@data-platform/lake';
 import { Classifier } from './classifier';
 import { ProcessingSecurity } from './security-configuration';
 
-/** What `config.recrawl` may be for a crawler this construct builds (`events` is refused: see {@link Crawler}). */
+/** What `config.recrawl` may be: `new-folders-only`, `everything` or `events` (S3 event mode). */
 export type CrawlerRecrawl = CrawlerConfig['recrawl'];
 
 /** Fixed settings of every crawler. */
@@ -44,14 +44,16 @@ export const CRAWLER = {
    */
   exclusions: ['errors/**'],
   /** Glue's recrawl behaviour for each `config.recrawl`. */
-  recrawlBehavior: { 'new-folders-only': 'CRAWL_NEW_FOLDERS_ONLY', everything: 'CRAWL_EVERYTHING' },
+  recrawlBehavior: { 'new-folders-only': 'CRAWL_NEW_FOLDERS_ONLY', everything: 'CRAWL_EVERYTHING', events: 'CRAWL_EVENT_MODE' },
   /**
-   * What the crawler does to an existing table whose schema changed: `everything` updates it in
-   * the catalog; `new-folders-only` must log it, since Glue accepts only LOG (for both update and
-   * delete behaviour) on incremental crawlers.
+   * What the crawler does to an existing table whose schema changed: `everything` and `events`
+   * update it in the catalog; `new-folders-only` must log it, since Glue accepts only LOG (for
+   * both update and delete behaviour) on incremental crawlers. Glue sets no such limit on S3
+   * event mode, whose crawls re-read the folders S3 reported changed.
    * @see https://docs.aws.amazon.com/glue/latest/dg/incremental-crawls.html
+   * @see https://docs.aws.amazon.com/glue/latest/dg/crawler-s3-event-notifications.html
    */
-  updateBehavior: { 'new-folders-only': 'LOG', everything: 'UPDATE_IN_DATABASE' },
+  updateBehavior: { 'new-folders-only': 'LOG', everything: 'UPDATE_IN_DATABASE', events: 'UPDATE_IN_DATABASE' },
   /**
    * What the crawler does when a table's or partition's objects are gone: only log it. Deleting
    * (or deprecating) catalog tables because files vanished, e.g. during a rewrite of a prefix or
@@ -60,8 +62,35 @@ export const CRAWLER = {
   deleteBehavior: 'LOG',
   /** Data lineage (a paid Glue feature that records lineage in the catalog) is off. */
   lineage: 'DISABLE',
+  /**
+   * What the role of a crawler in S3 event mode may do on its event queue: exactly the SQS
+   * actions of the policy Glue documents for the crawler's role, no more (on that queue only).
+   * @see https://docs.aws.amazon.com/glue/latest/dg/crawler-s3-event-notifications.html#crawler-s3-event-notifications-setup
+   */
+  eventQueueActions: [
+    'sqs:DeleteMessage',
+    'sqs:GetQueueUrl',
+    'sqs:ListDeadLetterSourceQueues',
+    'sqs:ReceiveMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:ListQueueTags',
+    'sqs:SetQueueAttributes',
+    'sqs:PurgeQueue',
+  ],
 } as const;
 
+
+/**
+ * The event queues the lake needs for the crawlers of `crawlers` in S3 event mode (`recrawl:
+ * events`): one per crawler, named after it, fed by its zone's bucket for its one prefix. The app
+ * passes them to {@link DataLake} as `eventQueues`, so the lake's stack holds every statement
+ * about its own buckets and key, and each such crawler reads `lake.eventQueue(<crawler name>)`.
+ */
+export function crawlerEventQueues(crawlers: Readonly<Record<string, CrawlerConfig>>): LakeEventQueue[] {
+  return Object.entries(crawlers)
+    .filter(([, config]) => config.recrawl === 'events')
+    .map(([name, config]) => ({ name, zone: config.zone, prefix: config.prefixes[0] }));
+}
 
 /** Same shape as the config loader's prefixes: they become S3 paths of the crawler. */
 const PREFIX_RE = /^[a-z0-9][a-z0-9_\-/=]*\/$/;
@@ -81,6 +110,12 @@ export interface CrawlerProps {
    * crawler tries them in that order, before Glue's built-in classifiers).
    */
   readonly classifiers: readonly Classifier[];
+  /**
+   * The queue S3 sends the events of the crawled prefix to (`DataLake.eventQueue(name)`), read
+   * by the crawler in S3 event mode. Required with `config.recrawl: events`, refused otherwise.
+   * @default none
+   */
+  readonly eventQueue?: { readonly arn: string };
 }
 
 /**
@@ -100,8 +135,16 @@ export interface CrawlerProps {
  *   with a retention, since Glue would create it without one.
  * - Custom classifiers (`classifiers`) are tried in order.
  * - Recrawl: `new-folders-only` crawls only folders added since the last run (the first run
- *   crawls everything); `everything` crawls all objects every time. See {@link CRAWLER} for the
- *   schema change policy each implies: tables are never deleted or deprecated.
+ *   crawls everything); `everything` crawls all objects every time; `events` (S3 event mode)
+ *   crawls only the folders of the objects S3 reported created or removed since the last run (the
+ *   first run lists everything). See {@link CRAWLER} for the schema change policy each implies:
+ *   tables are never deleted or deprecated.
+ * - S3 event mode reads S3 event notifications from an SQS queue (`eventQueue`): the lake's queue
+ *   for this crawler, fed by the zone bucket's notification of the prefix (S3 sends to SQS
+ *   directly; Glue does not read EventBridge's events). Glue takes a single S3 target in this
+ *   mode, so the config has exactly one prefix. The target names the queue, and the role may use
+ *   it as Glue documents (CRAWLER.eventQueueActions, on that queue only) and decrypt its messages
+ *   with the lake key, through SQS only.
  * - `configuration`: one table per prefix and partitions inheriting the table's schema (see
  *   {@link CRAWLER}); data lineage off.
  * - Its role (trusted by glue.amazonaws.com for this account only) may read the zone's objects
@@ -111,13 +154,6 @@ export interface CrawlerProps {
  *   allows `glue:*` on the whole catalog and listing every bucket. Where Lake Formation governs
  *   the zone database (no IAMAllowedPrincipals), the role also needs Lake Formation permissions
  *   on it (create and alter tables), which the governance layer grants to {@link Crawler.role}.
- *
- * Not supported: `recrawl: events` (S3 event mode). Glue's event mode consumes S3 event
- * notifications that S3 sends to an SQS queue (directly or through SNS); the lake's zone buckets
- * send their events to EventBridge instead, whose events have another shape that Glue does not
- * document reading, and the lake owns each bucket's notification configuration. Event mode also
- * takes a single S3 target. The constructor refuses `events` with a PlatformError rather than
- * crawling some other way unasked; use `new-folders-only`.
  *
  * Nothing here holds data: no resource is stateful and no address is pinned.
  *
@@ -138,7 +174,7 @@ export class Crawler extends Construct {
   constructor(scope: Construct, id: string, props: CrawlerProps) {
     super(scope, id);
     checkProps(new Validator(`Crawler ${this.node.path}`), props).throwIfAny();
-    const { lake, name, config, security, classifiers } = props;
+    const { lake, name, config, security, classifiers, eventQueue } = props;
     const recrawl = config.recrawl as CrawlerRecrawl;
 
     const stack = PlatformStack.of(this);
@@ -207,6 +243,19 @@ export class Crawler extends Construct {
         },
       ]),
     ];
+    if (recrawl === 'events' && eventQueue) {
+      policies.push(this.role.allow('consume-events', [
+        { sid: 'ConsumeObjectEvents', effect: 'Allow', actions: [...CRAWLER.eventQueueActions], resources: [eventQueue.arn] },
+        {
+          // The lake's event queues are encrypted with the lake key: receiving decrypts through SQS.
+          sid: 'DecryptEventsThroughSqs',
+          effect: 'Allow',
+          actions: ['kms:Decrypt'],
+          resources: [lake.key.arn],
+          condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`sqs.${env.region}.amazonaws.com`] }],
+        },
+      ]));
+    }
 
     // Validated above: a known schedule converts.
     const converted = config.schedule === undefined || Token.isUnresolved(config.schedule) ? undefined : glueSchedule(config.schedule);
@@ -217,7 +266,11 @@ export class Crawler extends Construct {
       description: `Catalogs ${config.prefixes.join(', ')} of the ${config.zone} zone (${env.project}-${env.name})`,
       role: this.role.arn,
       databaseName: database.name,
-      s3Target: config.prefixes.map((prefix) => ({ path: `s3://${bucket.name}/${prefix}`, exclusions: [...CRAWLER.exclusions] })),
+      s3Target: config.prefixes.map((prefix) => ({
+        path: `s3://${bucket.name}/${prefix}`,
+        exclusions: [...CRAWLER.exclusions],
+        eventQueueArn: recrawl === 'events' ? eventQueue?.arn : undefined,
+      })),
       schedule,
       securityConfiguration: security.name,
       classifiers: classifiers.length > 0 ? classifiers.map((c) => c.name) : undefined,
@@ -233,7 +286,7 @@ export class Crawler extends Construct {
 }
 
 /** Records problems with the props of a Crawler (values still tokens are skipped). */
-function checkProps(v: Validator, { name, config, classifiers }: CrawlerProps): Validator {
+function checkProps(v: Validator, { name, config, classifiers, eventQueue }: CrawlerProps): Validator {
   const known = (value: unknown) => !Token.isUnresolved(value);
   if (known(name)) v.check(DATASET_NAME_RE.test(name), 'name', `is ${JSON.stringify(name)}; ${DATASET_NAME_FIX}`);
   v.check((JOB_ZONES as readonly string[]).includes(config.zone), 'config.zone', `is ${JSON.stringify(config.zone)}; use one of ${JOB_ZONES.join(', ')}`);
@@ -253,10 +306,16 @@ function checkProps(v: Validator, { name, config, classifiers }: CrawlerProps): 
     }
   });
 
-  // S3 event mode is not offered (see core's processing schema): Glue's event mode reads S3
-  // notifications sent to SQS, while the lake routes its buckets' events through EventBridge.
   if (!Object.hasOwn(CRAWLER.recrawlBehavior, config.recrawl)) {
-    v.add('config.recrawl', `is ${JSON.stringify(config.recrawl)}; use new-folders-only or everything`);
+    v.add('config.recrawl', `is ${JSON.stringify(config.recrawl)}; use new-folders-only, everything or events`);
+  } else if (config.recrawl === 'events') {
+    // Glue's S3 event mode supports a single S3 target.
+    if (config.prefixes.length > 1) {
+      v.add('config.prefixes', `has ${config.prefixes.length} prefixes, but recrawl: events takes exactly one (Glue's S3 event mode crawls a single S3 target); keep one and give each other prefix a crawler of its own, or use recrawl: new-folders-only`);
+    }
+    v.check(eventQueue !== undefined, 'eventQueue', 'is missing, but config.recrawl is "events"; pass the lake\'s event queue of this crawler (lake.eventQueue(name), from DataLake eventQueues), or use recrawl: new-folders-only');
+  } else {
+    v.check(eventQueue === undefined, 'eventQueue', `is set, but config.recrawl is ${JSON.stringify(config.recrawl)}, which reads no events; remove eventQueue, or use recrawl: events`);
   }
 
   if (config.schedule !== undefined && known(config.schedule)) {

@@ -621,6 +621,33 @@ const INVALID: readonly InvalidCase[] = [
     problems: [['processing.crawlers.raw-orders.prefixes', 'is missing; add it: Prefixes to crawl']],
   },
   {
+    fixture: 'processing-crawler-recrawl',
+    behaviour: 'rejects a recrawl mode Glue does not have, listing the three',
+    problems: [['processing.crawlers.raw-orders.recrawl', 'is "on-events"; use new-folders-only, everything or events']],
+  },
+  {
+    fixture: 'processing-crawler-events-prefixes',
+    behaviour: 'rejects a crawler in S3 event mode with more than one prefix (Glue takes a single S3 target)',
+    problems: [
+      [
+        'processing.crawlers.raw-orders.prefixes',
+        'is ["orders/","returns/"]; recrawl: events takes exactly one prefix (Glue\'s S3 event mode crawls a single S3 target); '
+          + 'keep one and give each other prefix a crawler of its own, or use recrawl: new-folders-only',
+      ],
+    ],
+  },
+  {
+    fixture: 'processing-crawler-events-overlap',
+    behaviour: 'rejects two crawlers in S3 event mode whose prefixes overlap in one zone, and accepts the same prefix in another zone',
+    problems: [
+      [
+        'processing.crawlers.raw-orders-daily.prefixes.0',
+        'is "orders/daily/", which overlaps "orders/" of crawler raw-orders, also recrawl: events in the raw zone; '
+          + 'S3 sends the events of one object to one queue only: crawl prefixes that do not contain one another, or use recrawl: new-folders-only for one of them',
+      ],
+    ],
+  },
+  {
     fixture: 'processing-workflow-job-undeclared',
     behaviour: 'rejects a workflow step naming a job that is not declared, listing the jobs',
     problems: [['processing.workflows.nightly.steps.1.job', 'is "orders-curate", which is not in processing.jobs (orders-clean); declare the job']],
@@ -942,6 +969,7 @@ describe('loadEnvironment', () => {
             classifiers: ['partner-csv', 'plain-csv', 'events-json', 'apache-logs'],
           },
           'processed-orders': { ...PROCESSING_DEFAULTS.crawler, zone: 'processed', prefixes: ['orders/'], classifiers: [] },
+          'raw-returns': { zone: 'raw', prefixes: ['returns/'], recrawl: 'events', classifiers: [] },
         },
         workflows: {
           nightly: {

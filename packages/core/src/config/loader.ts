@@ -307,12 +307,28 @@ function processingProblems(raw: Record<string, unknown>): Problem[] {
       problems.push({ path: `processing.streamingJobs.${name}.stream`, message: `is "${sj.stream}", a direct-put stream without a Kinesis stream to read; use a stream with source: kinesis` });
     }
   }
+  // Crawlers in S3 event mode get a queue notification of their zone bucket each; S3 rejects a
+  // bucket's notification configuration when two queue notifications' prefixes overlap.
+  const eventPrefixes = new Map<string, Array<{ crawler: string; prefix: string }>>();
   for (const [name, crawler] of entries(processing.crawlers)) {
     (Array.isArray(crawler.classifiers) ? crawler.classifiers : []).forEach((c, i) => {
       if (typeof c === 'string' && !classifiers.has(c)) {
         problems.push({ path: `processing.crawlers.${name}.classifiers.${i}`, message: `is "${c}", which is not in processing.classifiers (${list(classifiers)}); declare it there` });
       }
     });
+    const prefix = Array.isArray(crawler.prefixes) && crawler.prefixes.length === 1 ? crawler.prefixes[0] : undefined;
+    if (crawler.recrawl !== 'events' || typeof crawler.zone !== 'string' || typeof prefix !== 'string') continue;
+    const others = eventPrefixes.get(crawler.zone) ?? [];
+    const other = others.find((o) => o.prefix.startsWith(prefix) || prefix.startsWith(o.prefix));
+    if (other) {
+      problems.push({
+        path: `processing.crawlers.${name}.prefixes.0`,
+        message: `is "${prefix}", which overlaps "${other.prefix}" of crawler ${other.crawler}, also recrawl: events in the ${crawler.zone} zone; `
+          + 'S3 sends the events of one object to one queue only: crawl prefixes that do not contain one another, or use recrawl: new-folders-only for one of them',
+      });
+    } else {
+      eventPrefixes.set(crawler.zone, [...others, { crawler: name, prefix }]);
+    }
   }
   if (connections.size > 0 && !raw.network) {
     problems.push({

@@ -126,16 +126,34 @@ const classifier = z.discriminatedUnion('type', [
   }),
 ], { error: 'use type: csv, json or grok' }).describe('A custom classifier crawlers try before the built-in ones.');
 
+/** The recrawl modes of a crawler (`recrawl`). */
+export const CRAWLER_RECRAWLS = ['new-folders-only', 'everything', 'events'] as const;
+
 const crawler = z
   .strictObject({
     zone: z.enum(JOB_ZONES, { error: `use one of ${JOB_ZONES.join(', ')}` }).describe('Zone it crawls; tables land in that zone\'s database.'),
     prefixes: z.array(z.string().regex(PREFIX_RE, { error: PREFIX_FIX })).min(1, { error: 'list at least one prefix' }).describe('Prefixes to crawl.'),
     schedule: schedule.optional().describe('When it runs; unset: on demand or by a workflow.'),
-    // S3 event mode is not offered: Glue reads S3 notifications sent to SQS directly, but the lake
-    // routes its buckets' events through EventBridge, whose messages Glue's event mode cannot read.
-    recrawl: z.enum(['new-folders-only', 'everything'], { error: 'use new-folders-only or everything (S3 event mode needs S3 notifications to SQS, which the lake routes through EventBridge instead)' })
-      .default(PROCESSING_DEFAULTS.crawler.recrawl).describe('new-folders-only: incremental (new partitions only); everything: a full crawl that also updates changed schemas.'),
+    recrawl: z.enum(CRAWLER_RECRAWLS, { error: 'use new-folders-only, everything or events' })
+      .default(PROCESSING_DEFAULTS.crawler.recrawl)
+      .describe(
+        'new-folders-only: incremental (new partitions only); everything: a full crawl that also updates changed schemas; '
+        + 'events: S3 event mode, crawling only the folders whose objects S3 reported created or removed (the lake sends the '
+        + 'prefix\'s object events to an SQS queue of its own); takes exactly one prefix.',
+      ),
     classifiers: z.array(name()).default([]).describe('Custom classifiers (keys of processing.classifiers), tried in order.'),
+  })
+  // Messages follow the loader's "<path> is <value>; " (the loader shows a field left out as missing or its default).
+  .superRefine((c, ctx) => {
+    // Glue's S3 event mode supports a single S3 target (one prefix); an empty list is reported by `min` above.
+    if (c.recrawl === 'events' && c.prefixes.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prefixes'],
+        input: c.prefixes,
+        message: 'recrawl: events takes exactly one prefix (Glue\'s S3 event mode crawls a single S3 target); keep one and give each other prefix a crawler of its own, or use recrawl: new-folders-only',
+      });
+    }
   })
   .describe('A Glue crawler.');
 

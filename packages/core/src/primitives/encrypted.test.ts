@@ -92,13 +92,26 @@ describe('EncryptedQueue', () => {
     expect(synthesize(s).json).toHaveResourceWithProperties(SqsQueue, { message_retention_seconds: 3600 });
   });
 
-  it('exposes the ARN and URL of the queue it creates', () => {
+  it('exposes the ARN, URL and name of the queue it creates', () => {
     const s = stack();
     const dlq = new EncryptedQueue(s, 'dlq', { layer: 'processing', name: 'orders-dlq', key: KEY });
     new TerraformOutput(s, 'arn', { value: dlq.arn });
     new TerraformOutput(s, 'url', { value: dlq.url });
+    new TerraformOutput(s, 'name', { value: dlq.name });
     const { output } = synthesize(s).tf;
     expect(output?.arn).toEqual({ value: `\${aws_sqs_queue.${dlq.queue.friendlyUniqueId}.arn}` });
     expect(output?.url).toEqual({ value: `\${aws_sqs_queue.${dlq.queue.friendlyUniqueId}.url}` });
+    expect(output?.name).toEqual({ value: `\${aws_sqs_queue.${dlq.queue.friendlyUniqueId}.name}` });
+  });
+
+  it('pins the queue to the address it is given, in every reference to it', () => {
+    const s = stack();
+    const queue = new EncryptedQueue(s, 'events', { layer: 'lake', name: 'raw-orders-events', key: KEY, address: 'lake_raw_orders_events_queue' });
+    new TerraformOutput(s, 'arn', { value: queue.arn });
+    new TerraformOutput(s, 'url', { value: queue.url });
+    const { tf } = synthesize(s);
+    expect(Object.keys(tf.resource?.aws_sqs_queue ?? {})).toEqual(['lake_raw_orders_events_queue']);
+    expect(tf.output?.arn).toEqual({ value: '${aws_sqs_queue.lake_raw_orders_events_queue.arn}' });
+    expect(tf.output?.url).toEqual({ value: '${aws_sqs_queue.lake_raw_orders_events_queue.url}' });
   });
 });

@@ -48,6 +48,12 @@ export interface EncryptedQueueProps {
   readonly name: string;
   /** @default QUEUE_RETENTION_SECONDS (14 days) */
   readonly retentionSeconds?: number;
+  /**
+   * Terraform address of the queue, `aws_sqs_queue.<address>`, pinned before anything refers to
+   * it (e.g. `lake_raw_partners_events_queue`), so moving the construct does not replace the queue.
+   * @default derived from the construct path
+   */
+  readonly address?: string;
 }
 
 /** An SQS queue encrypted with `key` (dead-letter queues, crawler event queues). */
@@ -55,6 +61,8 @@ export class EncryptedQueue extends Construct {
   readonly queue: SqsQueue;
   readonly arn: string;
   readonly url: string;
+  /** Physical name of the queue. */
+  readonly name: string;
 
   constructor(scope: Construct, id: string, props: EncryptedQueueProps) {
     super(scope, id);
@@ -65,7 +73,10 @@ export class EncryptedQueue extends Construct {
       kmsDataKeyReusePeriodSeconds: 300,
       messageRetentionSeconds: props.retentionSeconds ?? QUEUE_RETENTION_SECONDS,
     });
+    // Before reading any attribute: a reference names the address it was read with.
+    if (props.address !== undefined) this.queue.overrideLogicalId(props.address);
     this.arn = this.queue.arn;
     this.url = this.queue.url;
+    this.name = this.queue.name;
   }
 }

@@ -41,7 +41,7 @@ function countResources(result: SynthResult): number {
 async function measure(name: string, runs: number, options: Parameters<typeof synth>[0]): Promise<Row> {
   const results: SynthResult[] = [];
   for (let i = 0; i < runs; i++) {
-    results.push(await synth({ ...options, outdir: join(BENCH_DIR, 'out', name.replace(/\W+/g, '-').replace(/^-|-$/g, '')) }));
+    results.push(await synth({ ...options, quiet: true, outdir: join(BENCH_DIR, 'out', name.replace(/\W+/g, '-').replace(/^-|-$/g, '')) }));
   }
   const sorted = [...results].sort((a, b) => a.wallMs - b.wallMs);
   const median = sorted[Math.floor(sorted.length / 2)];

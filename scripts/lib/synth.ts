@@ -38,6 +38,8 @@ export interface SynthOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** The program to run instead of {@link APP_ENTRY} (the bench's baseline). */
   readonly command?: readonly string[];
+  /** Discard the app's own output (policy summaries); errors are still reported. */
+  readonly quiet?: boolean;
 }
 
 export interface SynthResult {
@@ -74,7 +76,7 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   const command = options.command ?? [process.execPath, '--require', RSS_REPORTER, join(REPO_ROOT, 'scripts', 'run.js'), APP_ENTRY];
 
   const started = Date.now();
-  const { code, stderr } = await run(command, env);
+  const { code, stderr } = await run(command, env, options.quiet ?? false);
   const wallMs = Date.now() - started;
   const rssLine = /^platform-peak-rss=(\d+)$/m.exec(stderr);
   const errors = stderr.replace(/^platform-peak-rss=\d+\n?/m, '').trim();
@@ -116,9 +118,9 @@ function readdirSafe(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir) : [];
 }
 
-function run(command: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
+function run(command: readonly string[], env: NodeJS.ProcessEnv, quiet: boolean): Promise<{ code: number; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command[0], command.slice(1), { cwd: REPO_ROOT, env, stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(command[0], command.slice(1), { cwd: REPO_ROOT, env, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     child.on('error', reject);

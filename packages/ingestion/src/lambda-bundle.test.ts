@@ -61,7 +61,7 @@ describe('bundleHandler', () => {
     }
     expect(second).toEqual(first);
     expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(readdirSync(first.dir)).toEqual(['index.js']);
+    expect(readdirSync(first.dir)).toEqual(['index.js', 'package.zip']);
   });
 
   it('changes the hash and the folder exactly when the code changes', () => {
@@ -118,9 +118,9 @@ describe('lambdaAsset', () => {
     const stack = new TerraformStack(testApp(), 'dev-ingestion');
     const asset = lambdaAsset(stack, 'code', CATALOG_HANDLER, { outDir: work });
     const bundle = bundleHandler(CATALOG_HANDLER, { outDir: work });
-    expect(asset.type).toBe(AssetType.ARCHIVE);
+    expect(asset.type).toBe(AssetType.FILE);
     expect(asset.assetHash).toBe(bundle.hash);
-    expect(asset.path).toBe(`assets/code/${bundle.hash}/archive.zip`);
-    expect(asset.fileName).toBe('archive.zip');
+    expect(asset.path).toBe(`assets/code/${bundle.hash}/package.zip`);
+    expect(asset.fileName).toBe('package.zip');
   });
 });

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, extname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
+import { zipSingleFile } from './zip';
 import { Validator } from '@data-platform/core';
 
 /** Root of this package: bundles are built relative to it, so their text never holds a machine's paths. */
@@ -39,6 +40,8 @@ export interface LambdaBundle {
   readonly file: string;
   /** SHA-256 (hex) of the bundled code: changes exactly when the code does. */
   readonly hash: string;
+  /** The deployment package: a deterministic zip of {@link LambdaBundle.file}, beside it. */
+  readonly zip: string;
 }
 
 /**
@@ -55,6 +58,31 @@ export interface LambdaBundle {
  * @throws PlatformError when `entry` is not an absolute path to a file; esbuild's error when it fails to build
  */
 export function bundleHandler(entry: string, options: LambdaBundleOptions = {}): LambdaBundle {
+  // One synthesis builds the same handler for every environment: bundle each entry once per
+  // process (esbuild's synchronous API starts a process per call). Keyed by the source's mtime
+  // too, so a long-lived process (jest --watch) still sees edits.
+  const key = `${entry}\0${options.outDir ?? ''}\0${existsSync(entry) ? statSync(entry).mtimeMs : ''}`;
+  const cached = bundles.get(key);
+  if (cached) return cached;
+  const bundle = buildBundle(entry, options);
+  bundles.set(key, bundle);
+  return bundle;
+}
+
+const bundles = new Map<string, LambdaBundle>();
+
+/** File name of the zipped deployment package beside the bundle. */
+export const LAMBDA_PACKAGE_FILE = 'package.zip';
+
+function writeAtomically(file: string, content: Uint8Array): void {
+  if (existsSync(file)) return;
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
+}
+
+function buildBundle(entry: string, options: LambdaBundleOptions): LambdaBundle {
   const v = new Validator(`bundleHandler ${entry}`);
   v.check(isAbsolute(entry), 'entry', `is ${JSON.stringify(entry)}; use an absolute path (e.g. join(__dirname, 'handlers', 'x.ts'))`);
   v.check(!isAbsolute(entry) || (existsSync(entry) && statSync(entry).isFile()), 'entry', `is ${JSON.stringify(entry)}, which is not a file; pass the handler's source file`);
@@ -78,14 +106,11 @@ export function bundleHandler(entry: string, options: LambdaBundleOptions = {}):
   const hash = createHash('sha256').update(code).digest('hex');
   const dir = join(options.outDir ?? LAMBDA_BUNDLE_DEFAULTS.outDir, basename(entry, extname(entry)), hash);
   const file = join(dir, LAMBDA_BUNDLE_FILE);
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(temporary, code);
-    // The folder is named after the content: whoever renames last writes the same bytes.
-    renameSync(temporary, file);
-  }
-  return { dir, file, hash };
+  const zip = join(dir, LAMBDA_PACKAGE_FILE);
+  // The folder is named after the content: whoever renames last writes the same bytes.
+  writeAtomically(file, code);
+  writeAtomically(zip, zipSingleFile(LAMBDA_BUNDLE_FILE, code));
+  return { dir, file, hash, zip };
 }
 
 /**
@@ -99,5 +124,5 @@ export function bundleHandler(entry: string, options: LambdaBundleOptions = {}):
  */
 export function lambdaAsset(scope: Construct, id: string, entry: string, options: LambdaBundleOptions = {}): TerraformAsset {
   const bundle = bundleHandler(entry, options);
-  return new TerraformAsset(scope, id, { path: bundle.dir, type: AssetType.ARCHIVE, assetHash: bundle.hash });
+  return new TerraformAsset(scope, id, { path: bundle.zip, type: AssetType.FILE, assetHash: bundle.hash });
 }

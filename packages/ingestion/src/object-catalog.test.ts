@@ -121,7 +121,7 @@ describe('ObjectCatalog', () => {
         function_name: 'adp-dev-ingestion-image-catalog-cataloger',
         runtime: 'nodejs20.x',
         handler: 'index.handler',
-        filename: expect.stringMatching(new RegExp(`^assets/events-image-catalog_code_[0-9A-F]{8}/${hash}/archive\\.zip$`)),
+        filename: expect.stringMatching(new RegExp(`^assets/events-image-catalog_code_[0-9A-F]{8}/${hash}/package\\.zip$`)),
         source_code_hash: hash,
         role: `\${${addressOf(catalog.role.role)}.arn}`,
       });

@@ -20,7 +20,7 @@ const LAKE_STATEFUL = [
 describe('building an environment', () => {
   test('a layered environment gets one stack per layer, named <env>-<layer>', () => {
     const built = buildEnvironment(testApp(), testEnvironment({ name: 'dev', layout: 'layered' }));
-    expect([...built.stacks.keys()]).toEqual(['dev-lake', 'dev-ingestion', 'dev-processing']);
+    expect([...built.stacks.keys()]).toEqual(['dev-lake', 'dev-ingestion', 'dev-processing', 'dev-observability']);
   });
 
   test('a single-stack environment puts every layer in one stack named after it', () => {
@@ -52,7 +52,7 @@ describe('building an environment', () => {
     const aspect: IAspect = { visit: (node: IConstruct) => void visited.add(node.node.path.split('/')[0]) };
     const built = buildEnvironment(testApp(), testEnvironment({ name: 'dev', layout: 'layered' }), { aspects: [aspect] });
     for (const stack of built.stacks.values()) synthesize(stack);
-    expect([...visited]).toEqual(['dev-lake', 'dev-ingestion', 'dev-processing']);
+    expect([...visited]).toEqual(['dev-lake', 'dev-ingestion', 'dev-processing', 'dev-observability']);
   });
 });
 

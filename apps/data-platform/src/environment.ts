@@ -2,6 +2,7 @@ import { App, IAspect } from 'cdktf';
 import { EnvironmentConfig, Layer, PlatformStack, stackName } from '@data-platform/core';
 import { IngestionLayer } from './ingestion-layer';
 import { LakeLayer } from './lake-layer';
+import { ObservabilityLayer } from './observability-layer';
 import { ProcessingLayer } from './processing-layer';
 
 /** What one environment is made of: its stacks and its layers. */
@@ -12,6 +13,7 @@ export interface PlatformEnvironment {
   readonly lake: LakeLayer;
   readonly ingestion: IngestionLayer;
   readonly processing: ProcessingLayer;
+  readonly observability: ObservabilityLayer;
 }
 
 export interface BuildOptions {
@@ -38,5 +40,6 @@ export function buildEnvironment(app: App, env: EnvironmentConfig, options: Buil
   const lake = new LakeLayer(stackFor('lake'), 'lake', env);
   const ingestion = new IngestionLayer(stackFor('ingestion'), 'ingestion', env, lake.lake);
   const processing = new ProcessingLayer(stackFor('processing'), 'processing', env, lake.lake, ingestion);
-  return { env, stacks, lake, ingestion, processing };
+  const observability = new ObservabilityLayer(stackFor('observability'), 'observability', env, lake.lake, ingestion, processing);
+  return { env, stacks, lake, ingestion, processing, observability };
 }

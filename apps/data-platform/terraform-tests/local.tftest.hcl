@@ -79,6 +79,16 @@ mock_provider "aws" {
       arn = "arn:aws:glue:eu-west-1:000000000000:table/mock/mock"
     }
   }
+  mock_resource "aws_sns_topic" {
+    defaults = {
+      arn = "arn:aws:sns:eu-west-1:000000000000:mock"
+    }
+  }
+  mock_resource "aws_cloudwatch_metric_alarm" {
+    defaults = {
+      arn = "arn:aws:cloudwatch:eu-west-1:000000000000:alarm:mock"
+    }
+  }
   mock_resource "aws_glue_catalog_database" {
     defaults = {
       arn = "arn:aws:glue:eu-west-1:000000000000:database/mock"
@@ -177,5 +187,10 @@ run "simulated_apply" {
       one(aws_dynamodb_table.ingest_image_catalog_catalog.server_side_encryption).kms_key_arn == aws_kms_key.lake_key.arn
     )
     error_message = "The image catalog table is on-demand, point-in-time recoverable and encrypted with the lake key."
+  }
+
+  assert {
+    condition     = aws_sns_topic.observability_alerts_topic.kms_master_key_id == aws_kms_key.lake_key.arn
+    error_message = "The alert topic is encrypted with the lake key."
   }
 }

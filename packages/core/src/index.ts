@@ -17,3 +17,4 @@ export * from './config/ingestion';
 export * from './config/processing';
 export * from './primitives/service-role';
 export * from './primitives/encrypted';
+export * from './config/observability';

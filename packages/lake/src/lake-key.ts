@@ -111,10 +111,19 @@ export class LakeKey extends Construct {
           }],
         },
         {
-          // EventBridge delivers failed events to encrypted dead-letter queues as itself.
+          // EventBridge delivers to encrypted dead-letter queues and the alert topic, CloudWatch
+          // alarms and AWS Budgets publish to the alert topic: each as itself, for this account.
           sid: 'AllowEventBridge',
           effect: 'Allow',
           principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [env.account] }],
+        },
+        {
+          sid: 'AllowAlertPublishers',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com'] }],
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
           resources: ['*'],
           condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [env.account] }],

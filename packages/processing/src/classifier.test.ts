@@ -1,28 +1,15 @@
 import { App, TerraformOutput, TerraformVariable } from 'cdktf';
 import { GlueClassifier } from '@cdktf/provider-aws/lib/glue-classifier';
-import {
-  ClassifierConfig,
-  EnvironmentConfig,
-  EnvironmentInput,
-  PlatformError,
-  PlatformStack,
-  SynthesizedStack,
-  synthesize,
-  testApp,
-  testEnvironment,
-} from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
+import { ClassifierConfig, PlatformStack, synthesize, testApp } from '@data-platform/core';
 import { PolicyPack } from '@data-platform/policy';
 import { CSV_HEADER, Classifier, GROK_PATTERN_MAX_LENGTH, terraformLiteral } from './classifier';
+import { OFFLINE, ProcessingInput, devEnvironment as env, layeredStacks, only, problemsOf, processingConfig, stackWithLake } from './test-support';
 
-type ClassifierInput = NonNullable<NonNullable<EnvironmentInput['processing']>['classifiers']>[string];
-
-/** The dev environment, with `overrides` applied before validation. */
-const env = (overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig => testEnvironment({ name: 'dev', ...overrides });
+type ClassifierInput = ProcessingInput<'classifiers'>;
 
 /** A classifier config as the loader produces it: `input` validated, defaults filled in. */
 function classifierConfig(input: ClassifierInput = { type: 'csv', delimiter: ';', header: 'present' }): ClassifierConfig {
-  return env({ processing: { classifiers: { sample: input } } }).processing.classifiers.sample;
+  return processingConfig('classifiers', input);
 }
 
 function build(config: ClassifierConfig = classifierConfig(), name = 'partner-csv', app: App = testApp()) {
@@ -31,25 +18,8 @@ function build(config: ClassifierConfig = classifierConfig(), name = 'partner-cs
   return { stack, classifier };
 }
 
-/** The only aws_glue_classifier of a synthesized stack. */
-function only(tf: SynthesizedStack): Record<string, unknown> {
-  const found = Object.values(tf.resource?.aws_glue_classifier ?? {});
-  if (found.length !== 1) throw new Error(`expected one aws_glue_classifier, found ${found.length}`);
-  return found[0];
-}
-
-const synthOne = (config?: ClassifierConfig, name?: string) => only(synthesize(build(config, name).stack).tf);
-
-/** The lines of the PlatformError `fn` throws. */
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PlatformError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('expected a PlatformError');
-}
+/** The only aws_glue_classifier of the stack `build` makes, synthesized. */
+const synthOne = (config?: ClassifierConfig, name?: string) => only(synthesize(build(config, name).stack).tf, 'aws_glue_classifier');
 
 describe('Classifier', () => {
   describe('csv', () => {
@@ -180,20 +150,14 @@ describe('Classifier', () => {
     ];
 
     it('passes in layered stacks', () => {
-      const app = testApp();
-      const environment = env();
-      const lakeStack = new PlatformStack(app, 'dev-lake', { env: environment, aspects: [new PolicyPack()] });
-      new DataLake(lakeStack, 'lake', { config: environment.lake });
-      const stack = new PlatformStack(app, 'dev-processing', { env: environment, aspects: [new PolicyPack()] });
+      const { lakeStack, stack } = layeredStacks(env(), { aspects: [new PolicyPack()] });
       for (const [name, input] of configs) new Classifier(stack, `classifier-${name}`, { name, config: classifierConfig(input) });
       expect(() => synthesize(lakeStack)).not.toThrow();
       expect(Object.keys(synthesize(stack).tf.resource?.aws_glue_classifier ?? {})).toHaveLength(3);
     });
 
     it('passes in the single stack of the offline environment', () => {
-      const environment = env({ name: 'local', offline: true, layout: 'single', account: '000000000000', protect: false, deployRole: undefined, state: undefined });
-      const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [new PolicyPack()] });
-      new DataLake(stack, 'lake', { config: environment.lake });
+      const { stack } = stackWithLake(env({ ...OFFLINE, protect: false }), { aspects: [new PolicyPack()] });
       for (const [name, input] of configs) new Classifier(stack, `classifier-${name}`, { name, config: classifierConfig(input) });
       expect(() => synthesize(stack)).not.toThrow();
     });

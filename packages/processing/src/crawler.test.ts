@@ -1,38 +1,44 @@
-import { createHash } from 'node:crypto';
 import { App, TerraformOutput, TerraformVariable } from 'cdktf';
 import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler';
 import {
   ClassifierConfig,
   CrawlerConfig,
   EnvironmentConfig,
-  EnvironmentInput,
   LOG_RETENTION_DAYS,
   PROCESSING_DEFAULTS,
-  PlatformError,
-  PlatformStack,
   SynthesizedStack,
   SynthesizedStatement,
   policyStatements,
   synthesizedResource as resource,
   synthesize,
   testApp,
-  testEnvironment,
 } from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { Classifier } from './classifier';
 import { CRAWLER, Crawler, crawlerEventQueues } from './crawler';
-import { ProcessingSecurity } from './security-configuration';
+import {
+  KEY_ARN,
+  OFFLINE,
+  PARTITION,
+  ProcessingInput,
+  RAW_ARN,
+  SECURITY_NAME,
+  addressOf,
+  devEnvironment as env,
+  lakeRead,
+  layeredStacks,
+  only,
+  prefixHash,
+  problemsOf,
+  processingConfig,
+  rolePolicies,
+  stackWithLake,
+  synthesized,
+  withSecurity,
+} from './test-support';
 
-type ProcessingInput = NonNullable<EnvironmentInput['processing']>;
-type CrawlerInput = NonNullable<ProcessingInput['crawlers']>[string];
-type ClassifierInput = NonNullable<ProcessingInput['classifiers']>[string];
-
-/** The dev environment, with `overrides` applied before validation. */
-const env = (overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig => testEnvironment({ name: 'dev', ...overrides });
-
-/** What makes an environment the offline one of environments/local.yaml. */
-const OFFLINE = { name: 'local', offline: true, layout: 'single', account: '000000000000', protect: false, deployRole: undefined, state: undefined } as const;
+type CrawlerInput = ProcessingInput<'crawlers'>;
+type ClassifierInput = ProcessingInput<'classifiers'>;
 
 /** The crawler `raw-partners` of environments/dev.yaml. */
 const RAW_PARTNERS: CrawlerInput = { zone: 'raw', prefixes: ['partner-import/'], classifiers: ['partner-csv'] };
@@ -40,16 +46,9 @@ const RAW_PARTNERS: CrawlerInput = { zone: 'raw', prefixes: ['partner-import/'],
 const PARTNER_CSV: ClassifierInput = { type: 'csv', delimiter: ';', header: 'present' };
 
 /** A crawler config as the loader produces it: `input` validated, defaults filled in. */
-function crawlerConfig(input: CrawlerInput = RAW_PARTNERS): CrawlerConfig {
-  return env({ processing: { crawlers: { sample: input }, classifiers: { 'partner-csv': PARTNER_CSV, 'events-json': { type: 'json', jsonPath: '$[*]' } } } })
-    .processing.crawlers.sample;
-}
+const crawlerConfig = (input: CrawlerInput = RAW_PARTNERS): CrawlerConfig => processingConfig('crawlers', input);
 
-const classifierConfig = (input: ClassifierInput): ClassifierConfig => env({ processing: { classifiers: { sample: input } } }).processing.classifiers.sample;
-
-const KEY_ARN = '${aws_kms_key.lake_key.arn}';
-const PARTITION = '${data.aws_partition.partition.partition}';
-const SECURITY_NAME = '${aws_glue_security_configuration.security_configuration_3832C311.name}';
+const classifierConfig = (input: ClassifierInput): ClassifierConfig => processingConfig('classifiers', input);
 
 interface BuildOptions {
   readonly config?: CrawlerConfig;
@@ -67,13 +66,10 @@ interface BuildOptions {
 /** The lake, the security configuration, the classifiers and the crawler in one stack `dev`. */
 function build(options: BuildOptions = {}) {
   const config = options.config ?? crawlerConfig();
-  const environment = options.environment ?? env();
   const name = options.name ?? 'raw-partners';
   const withQueue = options.eventQueue ?? config.recrawl === 'events';
-  const stack = new PlatformStack(testApp(), environment.name, { env: environment });
   const eventQueues = withQueue ? [{ name, zone: config.zone, prefix: config.prefixes[0] }] : [];
-  const lake = new DataLake(stack, 'lake', { config: environment.lake, eventQueues });
-  const security = new ProcessingSecurity(stack, 'security', { lake });
+  const { stack, lake, security } = withSecurity(stackWithLake(options.environment ?? env(), { lake: { eventQueues } }));
   const classifiers = (options.classifiers ?? config.classifiers).map(
     (key) => new Classifier(stack, `classifier-${key}`, { name: key, config: classifierConfig(key === 'events-json' ? { type: 'json', jsonPath: '$[*]' } : PARTNER_CSV) }),
   );
@@ -82,65 +78,12 @@ function build(options: BuildOptions = {}) {
   return { stack, lake, security, classifiers, crawler };
 }
 
-function synth(options?: BuildOptions) {
-  const built = build(options);
-  return { ...built, ...synthesize(built.stack) };
-}
-
-/** The only resource of `type` whose id contains `part`; throws unless there is exactly one. */
-function only(tf: SynthesizedStack, type: string, part = ''): Record<string, unknown> {
-  const found = Object.entries(tf.resource?.[type] ?? {}).filter(([id]) => id.includes(part));
-  if (found.length !== 1) throw new Error(`expected one ${type} with "${part}", found ${found.length}`);
-  return found[0][1];
-}
+const synth = (options?: BuildOptions) => synthesized(build(options));
 
 const crawlerOf = (tf: SynthesizedStack) => only(tf, 'aws_glue_crawler');
 
-/** The Terraform address `<type>.<id>` of a resource construct. */
-const addressOf = (resource: { terraformResourceType: string; friendlyUniqueId: string }) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
-
-/** Statements of every inline policy of the crawler's role, by policy name. */
-function rolePolicies(tf: SynthesizedStack): Record<string, SynthesizedStatement[]> {
-  return Object.fromEntries(
-    Object.entries(tf.resource?.aws_iam_role_policy ?? {})
-      .filter(([id]) => id.startsWith('crawler-'))
-      .map(([, p]) => [p.name as string, policyStatements(tf, /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(p.policy))![1])]),
-  );
-}
-
-/** The lines of the PlatformError `fn` throws. */
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PlatformError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('expected a PlatformError');
-}
-
-const prefixHash = (prefix: string) => createHash('sha256').update(prefix).digest('hex').slice(0, 8);
-
 /** The statements of `DataLake.grantRead` on the raw bucket under `prefix`. */
-const rawRead = (prefix: string): SynthesizedStatement[] => [
-  { sid: 'ReadObjects', effect: 'Allow', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`\${aws_s3_bucket.lake_raw_bucket.arn}/${prefix}*`] },
-  {
-    sid: 'ListObjects',
-    effect: 'Allow',
-    actions: ['s3:ListBucket'],
-    resources: ['${aws_s3_bucket.lake_raw_bucket.arn}'],
-    condition: [{ test: 'StringLike', variable: 's3:prefix', values: [`${prefix}*`] }],
-  },
-  { sid: 'LocateBucket', effect: 'Allow', actions: ['s3:GetBucketLocation'], resources: ['${aws_s3_bucket.lake_raw_bucket.arn}'] },
-  {
-    sid: 'DecryptWithLakeKey',
-    effect: 'Allow',
-    actions: ['kms:Decrypt'],
-    resources: [KEY_ARN],
-    condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.eu-west-1.amazonaws.com'] }],
-  },
-];
-
+const rawRead = (prefix: string): SynthesizedStatement[] => lakeRead(RAW_ARN, prefix);
 
 describe('Crawler', () => {
   describe('fixed settings', () => {
@@ -521,10 +464,7 @@ describe('Crawler', () => {
     });
 
     it('skips values that are still tokens', () => {
-      const environment = env();
-      const stack = new PlatformStack(testApp(), 'dev', { env: environment });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const { stack, lake, security } = withSecurity(stackWithLake(env()));
       const value = (id: string) => new TerraformVariable(stack, id, { type: 'string' }).stringValue;
       const config = { ...crawlerConfig({ ...RAW_PARTNERS, classifiers: [] }), prefixes: [value('prefix')], schedule: value('schedule') };
       new Crawler(stack, 'crawler', { lake, name: value('name'), config, security, classifiers: [] });
@@ -535,10 +475,7 @@ describe('Crawler', () => {
   describe('policy pack', () => {
     /** The lake in `<env>-lake`; the security configuration, classifier and crawler in `<env>-processing`. */
     function layered(app: App, environment: EnvironmentConfig, config: CrawlerConfig) {
-      const lakeStack = new PlatformStack(app, `${environment.name}-lake`, { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(lakeStack, 'lake', { config: environment.lake });
-      const stack = new PlatformStack(app, `${environment.name}-processing`, { env: environment, aspects: [new PolicyPack()] });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const { lakeStack, lake, stack, security } = withSecurity(layeredStacks(environment, { app, aspects: [new PolicyPack()] }));
       const classifiers = config.classifiers.map((key) => new Classifier(stack, `classifier-${key}`, { name: key, config: classifierConfig(PARTNER_CSV) }));
       new Crawler(stack, 'crawler-raw-partners', { lake, name: 'raw-partners', config, security, classifiers });
       return { lakeStack, stack };
@@ -556,12 +493,8 @@ describe('Crawler', () => {
     });
 
     it('passes in S3 event mode in layered stacks, the queue in the lake\'s stack and its ARN read across stacks', () => {
-      const app = testApp();
-      const environment = env();
-      const lakeStack = new PlatformStack(app, 'dev-lake', { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(lakeStack, 'lake', { config: environment.lake, eventQueues: [{ name: 'raw-partners', zone: 'raw', prefix: 'partner-import/' }] });
-      const stack = new PlatformStack(app, 'dev-processing', { env: environment, aspects: [new PolicyPack()] });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const eventQueues = [{ name: 'raw-partners', zone: 'raw', prefix: 'partner-import/' }] as const;
+      const { lakeStack, lake, stack, security } = withSecurity(layeredStacks(env(), { aspects: [new PolicyPack()], lake: { eventQueues } }));
       const classifier = new Classifier(stack, 'classifier-partner-csv', { name: 'partner-csv', config: classifierConfig(PARTNER_CSV) });
       const config = crawlerConfig({ ...RAW_PARTNERS, recrawl: 'events', schedule: 'rate(1 day)' });
       new Crawler(stack, 'crawler-raw-partners', { lake, name: 'raw-partners', config, security, classifiers: [classifier], eventQueue: lake.eventQueue('raw-partners') });
@@ -579,10 +512,7 @@ describe('Crawler', () => {
     });
 
     it('passes in the single stack of the offline environment', () => {
-      const environment = env(OFFLINE);
-      const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const { stack, lake, security } = withSecurity(stackWithLake(env({ ...OFFLINE, protect: false }), { aspects: [new PolicyPack()] }));
       const classifier = new Classifier(stack, 'classifier-partner-csv', { name: 'partner-csv', config: classifierConfig(PARTNER_CSV) });
       new Crawler(stack, 'crawler-raw-partners', { lake, name: 'raw-partners', config: crawlerConfig(), security, classifiers: [classifier] });
       const orders = crawlerConfig({ zone: 'processed', prefixes: ['orders/', 'clickstream/'], recrawl: 'everything', schedule: 'cron(0 3 * * ? *)' });
@@ -591,10 +521,8 @@ describe('Crawler', () => {
     });
 
     it('passes in S3 event mode in the single stack of the offline environment', () => {
-      const environment = env(OFFLINE);
-      const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake, eventQueues: [{ name: 'raw-partners', zone: 'raw', prefix: 'partner-import/' }] });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const eventQueues = [{ name: 'raw-partners', zone: 'raw', prefix: 'partner-import/' }] as const;
+      const { stack, lake, security } = withSecurity(stackWithLake(env({ ...OFFLINE, protect: false }), { aspects: [new PolicyPack()], lake: { eventQueues } }));
       const classifier = new Classifier(stack, 'classifier-partner-csv', { name: 'partner-csv', config: classifierConfig(PARTNER_CSV) });
       const config = crawlerConfig({ ...RAW_PARTNERS, recrawl: 'events' });
       new Crawler(stack, 'crawler-raw-partners', { lake, name: 'raw-partners', config, security, classifiers: [classifier], eventQueue: lake.eventQueue('raw-partners') });

@@ -1,20 +1,11 @@
 import { App } from 'cdktf';
 import { GlueDataQualityRuleset } from '@cdktf/provider-aws/lib/glue-data-quality-ruleset';
-import {
-  EnvironmentConfig,
-  EnvironmentInput,
-  PlatformError,
-  PlatformStack,
-  QualityRulesetConfig,
-  synthesize,
-  testApp,
-  testEnvironment,
-} from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
+import { EnvironmentConfig, QualityRulesetConfig, synthesize, testApp } from '@data-platform/core';
 import { PolicyPack } from '@data-platform/policy';
 import { DQDL_LIMITS, DataQualityRuleset, dqdlRuleProblem, dqdlRuleset } from './data-quality';
+import { OFFLINE, ProcessingInput, devEnvironment as env, layeredStacks, problemsOf as problemsThrownBy, processingConfig, stackWithLake } from './test-support';
 
-type QualityInput = NonNullable<NonNullable<EnvironmentInput['processing']>['dataQuality']>[string];
+type QualityInput = ProcessingInput<'dataQuality'>;
 
 /** The ruleset of environments/dev.yaml. */
 const DAILY_REVENUE: QualityInput = {
@@ -22,30 +13,17 @@ const DAILY_REVENUE: QualityInput = {
   rules: ['IsComplete "order_date"', 'IsUnique "order_date"', 'ColumnValues "revenue" >= 0', 'RowCount > 0'],
 };
 
-const env = (overrides: Partial<EnvironmentInput> = {}) => testEnvironment({ name: 'dev', ...overrides });
-const OFFLINE = { name: 'local', offline: true, layout: 'single', account: '000000000000' } as const;
-
 /** A ruleset config as the loader produces it: `input` validated, defaults filled in. */
-function qualityConfig(input: QualityInput = DAILY_REVENUE): QualityRulesetConfig {
-  return env({ processing: { dataQuality: { dq: input } } }).processing.dataQuality.dq;
-}
+const qualityConfig = (input: QualityInput = DAILY_REVENUE): QualityRulesetConfig => processingConfig('dataQuality', input);
 
 function build(config: QualityRulesetConfig = qualityConfig(), name = 'daily-revenue', environment: EnvironmentConfig = env()) {
-  const stack = new PlatformStack(testApp(), environment.name, { env: environment });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
+  const { stack, lake } = stackWithLake(environment);
   const ruleset = new DataQualityRuleset(stack, `quality-${name}`, { lake, name, config });
   return { stack, lake, ruleset };
 }
 
-function problemsOf(config: QualityRulesetConfig, name = 'daily-revenue'): string[] {
-  try {
-    build(config, name);
-  } catch (e) {
-    if (e instanceof PlatformError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('expected a PlatformError');
-}
+/** The problems DataQualityRuleset reports for `config`, one a line. */
+const problemsOf = (config: QualityRulesetConfig, name = 'daily-revenue') => problemsThrownBy(() => build(config, name));
 
 const SOURCE = 'DataQualityRuleset dev/quality-daily-revenue';
 
@@ -150,11 +128,7 @@ describe('DataQualityRuleset', () => {
 
   describe('in the layered and single-stack builds', () => {
     function layered(app: App) {
-      const environment = env();
-      const pack = new PolicyPack();
-      const lakeStack = new PlatformStack(app, 'dev-lake', { env: environment, aspects: [pack] });
-      const lake = new DataLake(lakeStack, 'lake', { config: environment.lake });
-      const stack = new PlatformStack(app, 'dev-processing', { env: environment, aspects: [pack] });
+      const { lakeStack, lake, stack } = layeredStacks(env(), { app, aspects: [new PolicyPack()] });
       new DataQualityRuleset(stack, 'quality-daily-revenue', { lake, name: 'daily-revenue', config: qualityConfig() });
       return { lakeStack, stack };
     }
@@ -171,9 +145,7 @@ describe('DataQualityRuleset', () => {
     });
 
     it('passes the policy pack in the offline single stack', () => {
-      const environment = env(OFFLINE);
-      const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
+      const { stack, lake } = stackWithLake(env(OFFLINE), { aspects: [new PolicyPack()] });
       new DataQualityRuleset(stack, 'quality-daily-revenue', { lake, name: 'daily-revenue', config: qualityConfig() });
       expect(() => synthesize(stack)).not.toThrow();
     });

@@ -1,26 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, TerraformOutput } from 'cdktf';
-import {
-  EnvironmentConfig,
-  EnvironmentInput,
-  JobConfig,
-  LOG_RETENTION_DAYS,
-  PROCESSING_DEFAULTS,
-  PlatformError,
-  PlatformStack,
-  SynthesizedStack,
-  SynthesizedStatement,
-  policyStatements,
-  synthesize,
-  synthesizedResource,
-  testApp,
-  testEnvironment,
-} from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
+import { EnvironmentConfig, EnvironmentInput, JobConfig, LOG_RETENTION_DAYS, PROCESSING_DEFAULTS, synthesize, synthesizedResource } from '@data-platform/core';
 import { PolicyPack } from '@data-platform/policy';
 import {
   ETL_JOB_FIXED_ARGUMENTS,
@@ -31,22 +14,37 @@ import {
 } from './etl-job';
 import { GlueConnection } from './glue-connection';
 import { SCRIPTS_DIR } from './glue-script';
-import { ProcessingSecurity } from './security-configuration';
+import {
+  ARTIFACTS_ARN,
+  KEY_ARN,
+  NETWORK,
+  OFFLINE,
+  PARTITION,
+  PROCESSED_ARN,
+  ProcessingInput,
+  RAW_ARN,
+  SECURITY_NAME,
+  devEnvironment,
+  documentStatements,
+  glueArn,
+  jobOf,
+  lakeRead,
+  lakeWrite,
+  layeredStacks,
+  prefixHash,
+  problemsOf,
+  processingConfig,
+  rolePolicies,
+  scriptHash,
+  stackWithLake,
+  synthesized,
+  withSecurity,
+} from './test-support';
 
-type ProcessingInput = NonNullable<EnvironmentInput['processing']>;
-type JobInput = NonNullable<ProcessingInput['jobs']>[string];
+type JobInput = ProcessingInput<'jobs'>;
 
-const NETWORK = {
-  vpcId: 'vpc-0a1b2c3d4e5f60001',
-  vpcCidr: '10.10.0.0/16',
-  subnets: { 'eu-west-1a': 'subnet-0a1b2c3d4e5f60001', 'eu-west-1b': 'subnet-0a1b2c3d4e5f61001' },
-};
-
-/** The dev environment, with `overrides` applied before validation. */
-const env = (overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig => testEnvironment({ name: 'dev', network: NETWORK, ...overrides });
-
-/** What makes an environment the offline one of environments/local.yaml. */
-const OFFLINE = { name: 'local', offline: true, layout: 'single', account: '000000000000', protect: false, deployRole: undefined, state: undefined } as const;
+/** The dev environment with the network, with `overrides` applied before validation. */
+const env = (overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig => devEnvironment({ network: NETWORK, ...overrides });
 
 /** The job `orders-clean` of environments/dev.yaml. */
 const ORDERS_CLEAN: JobInput = {
@@ -64,17 +62,10 @@ const ORDERS_CURATE: JobInput = {
 };
 
 /** A job config as the loader produces it: `input` validated, defaults filled in. */
-const jobConfig = (input: JobInput = ORDERS_CLEAN): JobConfig => env({ processing: { jobs: { sample: input } } }).processing.jobs.sample;
+const jobConfig = (input: JobInput = ORDERS_CLEAN): JobConfig => processingConfig('jobs', input);
 
-const KEY_ARN = '${aws_kms_key.lake_key.arn}';
-const PARTITION = '${data.aws_partition.partition.partition}';
-const SECURITY_NAME = '${aws_glue_security_configuration.security_configuration_3832C311.name}';
-const RAW_ARN = '${aws_s3_bucket.lake_raw_bucket.arn}';
-const PROCESSED_ARN = '${aws_s3_bucket.lake_processed_bucket.arn}';
-const ARTIFACTS_ARN = '${aws_s3_bucket.lake_artifacts_bucket.arn}';
 const RAW_DB = '${aws_glue_catalog_database.lake_raw_database.name}';
 const PROCESSED_DB = '${aws_glue_catalog_database.lake_processed_database.name}';
-const glueArn = (resource: string) => `arn:${PARTITION}:glue:eu-west-1:111111111111:${resource}`;
 
 interface BuildOptions {
   readonly config?: JobConfig;
@@ -86,10 +77,7 @@ interface BuildOptions {
 
 /** The lake, the security configuration and the job (and a connection, if asked) in one stack. */
 function build(options: BuildOptions = {}) {
-  const environment = options.environment ?? env();
-  const stack = new PlatformStack(options.app ?? testApp(), environment.name, { env: environment });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
-  const security = new ProcessingSecurity(stack, 'security', { lake });
+  const { stack, lake, security } = withSecurity(stackWithLake(options.environment ?? env(), { app: options.app }));
   const connection = options.connection
     ? new GlueConnection(stack, 'connection', { lake, name: 'orders-db', config: { type: 'network' }, network: NETWORK })
     : undefined;
@@ -98,63 +86,7 @@ function build(options: BuildOptions = {}) {
   return { stack, lake, security, connection, job };
 }
 
-function synth(options?: BuildOptions) {
-  const built = build(options);
-  return { ...built, ...synthesize(built.stack) };
-}
-
-const jobOf = (tf: SynthesizedStack, job: EtlJob) => synthesizedResource(tf, 'aws_glue_job', job.job.friendlyUniqueId);
-
-/** Statements of every inline policy of the job's role, by policy name. */
-function rolePolicies(tf: SynthesizedStack, job: EtlJob): Record<string, SynthesizedStatement[]> {
-  const role = `\${aws_iam_role.${job.role.role.friendlyUniqueId}.name}`;
-  return Object.fromEntries(
-    Object.values(tf.resource?.aws_iam_role_policy ?? {})
-      .filter((p) => p.role === role)
-      .map((p) => [p.name as string, policyStatements(tf, /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(p.policy))![1])]),
-  );
-}
-
-/** The lines of the PlatformError `fn` throws. */
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PlatformError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('expected a PlatformError');
-}
-
-const prefixHash = (prefix: string) => createHash('sha256').update(prefix).digest('hex').slice(0, 8);
-const scriptHash = (file: string) => createHash('sha256').update(readFileSync(join(SCRIPTS_DIR, file))).digest('hex').slice(0, 12);
-const viaS3 = [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.eu-west-1.amazonaws.com'] }];
-
-/** The statements of `DataLake.grantRead` on `bucketArn` under `prefix`. */
-const lakeRead = (bucketArn: string, prefix: string): SynthesizedStatement[] => [
-  { sid: 'ReadObjects', effect: 'Allow', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`${bucketArn}/${prefix}*`] },
-  {
-    sid: 'ListObjects',
-    effect: 'Allow',
-    actions: ['s3:ListBucket'],
-    resources: [bucketArn],
-    condition: [{ test: 'StringLike', variable: 's3:prefix', values: [`${prefix}*`] }],
-  },
-  { sid: 'LocateBucket', effect: 'Allow', actions: ['s3:GetBucketLocation'], resources: [bucketArn] },
-  { sid: 'DecryptWithLakeKey', effect: 'Allow', actions: ['kms:Decrypt'], resources: [KEY_ARN], condition: viaS3 },
-];
-
-/** The statements of `DataLake.grantWrite` on `bucketArn` under `prefix`. */
-const lakeWrite = (bucketArn: string, prefix: string): SynthesizedStatement[] => [
-  {
-    sid: 'WriteObjects',
-    effect: 'Allow',
-    actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-    resources: [`${bucketArn}/${prefix}*`],
-  },
-  { sid: 'LocateBucketAndUploads', effect: 'Allow', actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], resources: [bucketArn] },
-  { sid: 'EncryptWithLakeKey', effect: 'Allow', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [KEY_ARN], condition: viaS3 },
-];
+const synth = (options?: BuildOptions) => synthesized(build(options));
 
 describe('EtlJob', () => {
   test('defines a Glue Spark job from config, under the security configuration, one run at a time', () => {
@@ -281,7 +213,7 @@ describe('EtlJob', () => {
     const role = synthesizedResource(tf, 'aws_iam_role', job.role.role.friendlyUniqueId);
     expect(role).toMatchObject({ name: 'adp-dev-processing-orders-clean-job' });
     expect(role.managed_policy_arns).toBeUndefined();
-    const trust = policyStatements(tf, /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(role.assume_role_policy))![1]);
+    const trust = documentStatements(tf, role.assume_role_policy);
     expect(trust).toEqual([
       {
         effect: 'Allow',
@@ -422,10 +354,7 @@ describe('EtlJob', () => {
     });
 
     test('rejects a script that is not in packages/processing/scripts, before creating anything', () => {
-      const environment = env();
-      const stack = new PlatformStack(testApp(), 'dev', { env: environment });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const { stack, lake, security } = withSecurity(stackWithLake(env()));
       const before = stack.node.findAll().length;
       expect(problemsOf(() => new EtlJob(stack, 'job', { lake, name: 'orders-clean', config: { ...jobConfig(), script: 'missing_job.py' }, security }))).toEqual([
         'EtlJob dev/job: config.script is "missing_job.py", which is not in packages/processing/scripts; add the script there or fix the name',
@@ -494,13 +423,8 @@ describe('EtlJob', () => {
 
   describe('policy pack', () => {
     test('passes every rule in the layered layout: the lake in dev-lake, the job in dev-processing', () => {
-      const environment = env();
-      const app = testApp();
       const pack = new PolicyPack();
-      const lakeStack = new PlatformStack(app, 'dev-lake', { env: environment, aspects: [pack] });
-      const lake = new DataLake(lakeStack, 'lake', { config: environment.lake });
-      const stack = new PlatformStack(app, 'dev-processing', { env: environment, aspects: [pack] });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const { lakeStack, lake, stack, security } = withSecurity(layeredStacks(env(), { aspects: [pack] }));
       const connection = new GlueConnection(stack, 'connection', { lake, name: 'orders-db', config: { type: 'network' }, network: NETWORK });
       const clean = new EtlJob(stack, 'orders-clean', { lake, name: 'orders-clean', config: jobConfig(), security, connection });
       const curate = new EtlJob(stack, 'orders-curate', { lake, name: 'orders-curate', config: jobConfig(ORDERS_CURATE), security });
@@ -514,11 +438,8 @@ describe('EtlJob', () => {
     });
 
     test('passes every rule in the offline single-stack layout', () => {
-      const environment = testEnvironment({ ...OFFLINE, network: NETWORK });
       const pack = new PolicyPack();
-      const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [pack] });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const { stack, lake, security } = withSecurity(stackWithLake(env({ ...OFFLINE, protect: false }), { aspects: [pack] }));
       new EtlJob(stack, 'orders-clean', { lake, name: 'orders-clean', config: jobConfig(), security });
       new EtlJob(stack, 'orders-curate', { lake, name: 'orders-curate', config: jobConfig(ORDERS_CURATE), security });
       expect(() => synthesize(stack)).not.toThrow();

@@ -10,13 +10,9 @@ import {
   PlatformStack,
   ServiceRole,
   SynthesizedStack,
-  policyStatements,
   synthesize,
   synthesizedResource,
-  testApp,
-  testEnvironment,
 } from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import {
   ConnectionNetwork,
@@ -26,13 +22,23 @@ import {
   JDBC_DEFAULT_PORTS,
   parseJdbcUrl,
 } from './glue-connection';
+import {
+  NETWORK as TWO_ZONES,
+  OFFLINE,
+  PARTITION,
+  ProcessingInput,
+  devEnvironment,
+  documentStatements,
+  layeredStacks,
+  only,
+  problemsOf,
+  ref,
+  stackWithLake,
+  synthesized,
+} from './test-support';
 
 /** Subnets listed out of zone order: the connection must still pick eu-west-1a. */
-const NETWORK = {
-  vpcId: 'vpc-0a1b2c3d4e5f60001',
-  vpcCidr: '10.10.0.0/16',
-  subnets: { 'eu-west-1c': 'subnet-0a1b2c3d4e5f62001', 'eu-west-1a': 'subnet-0a1b2c3d4e5f60001', 'eu-west-1b': 'subnet-0a1b2c3d4e5f61001' },
-};
+const NETWORK = { ...TWO_ZONES, subnets: { 'eu-west-1c': 'subnet-0a1b2c3d4e5f62001', ...TWO_ZONES.subnets } };
 
 const ORDERS_DB = {
   type: 'jdbc',
@@ -40,19 +46,22 @@ const ORDERS_DB = {
   secretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:dev/orders/glue-reader-AbCdEf',
 } as const;
 
-type ConnectionInput = NonNullable<NonNullable<EnvironmentInput['processing']>['connections']>[string];
+type ConnectionInput = ProcessingInput<'connections'>;
 
 /** A dev environment with the connection `input` as `processing.connections.<name>`, defaults filled in by the schema. */
 function env(overrides: Partial<EnvironmentInput> = {}, connections: Record<string, ConnectionInput> = { 'orders-db': ORDERS_DB, vpc: { type: 'network' } }): EnvironmentConfig {
-  return testEnvironment({ name: 'dev', network: NETWORK, processing: { connections }, ...overrides });
+  return devEnvironment({ network: NETWORK, processing: { connections }, ...overrides });
 }
 
 const networkOf = (environment: EnvironmentConfig): ConnectionNetwork => environment.network as ConnectionNetwork;
 
+/** A job role in `stack`, as a Glue job of the layer has one. */
+const jobRole = (stack: PlatformStack) =>
+  new ServiceRole(stack, 'job-role', { layer: 'processing', service: 'glue.amazonaws.com', name: 'orders-clean', description: 'test job' });
+
 /** The lake and the connection `name` (of the environment's config) in one stack `dev-processing`. */
 function build(name = 'orders-db', environment = env(), props: Partial<GlueConnectionProps> = {}) {
-  const stack = new PlatformStack(testApp(), 'dev-processing', { env: environment });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
+  const { stack, lake } = stackWithLake(environment, { id: 'dev-processing' });
   const connection = new GlueConnection(stack, name, {
     lake,
     name,
@@ -63,45 +72,22 @@ function build(name = 'orders-db', environment = env(), props: Partial<GlueConne
   return { stack, lake, connection };
 }
 
-function synth(name?: string, environment?: EnvironmentConfig) {
-  const built = build(name, environment);
-  return { ...built, ...synthesize(built.stack) };
-}
+const synth = (name?: string, environment?: EnvironmentConfig) => synthesized(build(name, environment));
 
-const ref = (expression: string) => `\${${expression}}`;
 const groupId = (connection: GlueConnection) => ref(`aws_security_group.${connection.securityGroup.friendlyUniqueId}.id`);
-const only = (tf: SynthesizedStack, type: string) => {
-  const found = Object.values(tf.resource?.[type] ?? {});
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
-};
 const ingressRules = (tf: SynthesizedStack) => Object.values(tf.resource?.aws_vpc_security_group_ingress_rule ?? {});
 const egressRules = (tf: SynthesizedStack) => Object.values(tf.resource?.aws_vpc_security_group_egress_rule ?? {});
-
-/** The lines of the PlatformError `fn` throws. */
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PlatformError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('expected a PlatformError');
-}
 
 /** A Glue job role in the connection's stack, granted use of the connection, with the policy's statements. */
 function grantedRole(name = 'orders-db', environment = env()) {
   const built = build(name, environment);
-  const role = new ServiceRole(built.stack, 'job-role', { layer: 'processing', service: 'glue.amazonaws.com', name: 'orders-clean', description: 'test job' });
+  const role = jobRole(built.stack);
   const policy = built.connection.grantUse(role);
-  const synthesized = synthesize(built.stack);
-  const document = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(
-    String(synthesizedResource(synthesized.tf, 'aws_iam_role_policy', policy.friendlyUniqueId).policy),
-  )?.[1] as string;
-  return { ...built, ...synthesized, role, policy, statements: policyStatements(synthesized.tf, document) };
+  const { json, tf } = synthesize(built.stack);
+  const statements = documentStatements(tf, synthesizedResource(tf, 'aws_iam_role_policy', policy.friendlyUniqueId).policy);
+  return { ...built, json, tf, role, policy, statements };
 }
 
-const PARTITION = '${data.aws_partition.partition.partition}';
 const EC2 = `arn:${PARTITION}:ec2:eu-west-1:111111111111`;
 
 describe('parseJdbcUrl', () => {
@@ -402,16 +388,14 @@ describe('GlueConnection', () => {
 
     it('creates nothing when the props are invalid', () => {
       const environment = env();
-      const stack = new PlatformStack(testApp(), 'dev-processing', { env: environment });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
+      const { stack, lake } = stackWithLake(environment, { id: 'dev-processing' });
       expect(() => new GlueConnection(stack, 'orders-db', { lake, name: 'orders-db', config: { ...ORDERS_DB, secretArn: 'nope' }, network: networkOf(environment) })).toThrow(PlatformError);
       expect(stack.node.tryFindChild('orders-db')?.node.children ?? []).toEqual([]);
     });
 
     it('skips values that are still tokens', () => {
       const environment = env();
-      const stack = new PlatformStack(testApp(), 'dev-processing', { env: environment });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
+      const { stack, lake } = stackWithLake(environment, { id: 'dev-processing' });
       const secretArn = new TerraformVariable(stack, 'secret', { type: 'string' }).stringValue;
       const vpcCidr = new TerraformVariable(stack, 'cidr', { type: 'string' }).stringValue;
       expect(() => new GlueConnection(stack, 'orders-db', {
@@ -430,11 +414,8 @@ describe('GlueConnection', () => {
   describe('policy pack', () => {
     it('passes every rule in layered stacks dev-lake and dev-processing, with a job role granted its use', () => {
       const environment = env();
-      const app = testApp();
-      const lakeStack = new PlatformStack(app, 'dev-lake', { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(lakeStack, 'lake', { config: environment.lake });
-      const stack = new PlatformStack(app, 'dev-processing', { env: environment, aspects: [new PolicyPack()] });
-      const role = new ServiceRole(stack, 'job-role', { layer: 'processing', service: 'glue.amazonaws.com', name: 'orders-clean', description: 'test job' });
+      const { lakeStack, lake, stack } = layeredStacks(environment, { aspects: [new PolicyPack()] });
+      const role = jobRole(stack);
       for (const name of ['orders-db', 'vpc']) {
         new GlueConnection(stack, name, { lake, name, config: environment.processing.connections[name], network: networkOf(environment) }).grantUse(role);
       }
@@ -444,12 +425,11 @@ describe('GlueConnection', () => {
     });
 
     it('passes every rule in a single offline stack', () => {
-      const environment = env({ name: 'local', offline: true, layout: 'single', account: '000000000000', protect: false }, {
+      const environment = env({ ...OFFLINE, protect: false }, {
         'orders-db': { ...ORDERS_DB, secretArn: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:local/orders/glue-reader-AbCdEf' },
       });
-      const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
-      const role = new ServiceRole(stack, 'job-role', { layer: 'processing', service: 'glue.amazonaws.com', name: 'orders-clean', description: 'test job' });
+      const { stack, lake } = stackWithLake(environment, { aspects: [new PolicyPack()] });
+      const role = jobRole(stack);
       new GlueConnection(stack, 'orders-db', { lake, name: 'orders-db', config: environment.processing.connections['orders-db'], network: networkOf(environment) }).grantUse(role);
       const { tf } = synthesize(stack);
       expect(only(tf, 'aws_glue_connection').name).toBe('adp-local-processing-orders-db');

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TerraformOutput } from 'cdktf';
-import { EnvironmentConfig, PlatformError, PlatformStack, synthesize, synthesizedResource, testApp, testEnvironment } from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
+import { PlatformError, synthesize, synthesizedResource } from '@data-platform/core';
 import { PolicyPack } from '@data-platform/policy';
 import { GlueScript, SCRIPTS_DIR, SCRIPTS_PREFIX } from './glue-script';
+import { devEnvironment, stackWithLake, thrownBy } from './test-support';
 
-const environment: EnvironmentConfig = testEnvironment({ name: 'dev' });
+const environment = devEnvironment();
 const sha12 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 
 /** A folder holding `files` (name -> content), removed after the test. */
@@ -26,8 +26,7 @@ afterEach(() => {
 
 /** The lake and a script of `dir` in one stack `dev`, with the script's location as an output. */
 function build(file: string, dir?: string, aspects = [] as PolicyPack[]) {
-  const stack = new PlatformStack(testApp(), 'dev', { env: environment, aspects });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
+  const { stack, lake } = stackWithLake(environment, { aspects });
   const script = new GlueScript(stack, 'script', { lake, file, dir });
   new TerraformOutput(stack, 'location', { value: script.location });
   const { tf } = synthesize(stack);
@@ -75,16 +74,8 @@ describe('GlueScript', () => {
   });
 
   test('rejects a script that does not exist, naming the file', () => {
-    const stack = new PlatformStack(testApp(), 'dev', { env: environment });
-    const lake = new DataLake(stack, 'lake', { config: environment.lake });
-    const error = (() => {
-      try {
-        new GlueScript(stack, 'script', { lake, file: 'missing_job.py' });
-      } catch (e) {
-        return e;
-      }
-      throw new Error('expected a PlatformError');
-    })();
+    const { stack, lake } = stackWithLake(environment);
+    const error = thrownBy(() => new GlueScript(stack, 'script', { lake, file: 'missing_job.py' }));
     expect(error).toBeInstanceOf(PlatformError);
     expect((error as PlatformError).message).toBe(
       'GlueScript dev/script: file is "missing_job.py", which is not in packages/processing/scripts; add the script there or fix the name',

@@ -1,83 +1,42 @@
-import { createHash } from 'node:crypto';
-import { App, TerraformOutput, TerraformResource } from 'cdktf';
+import { App, TerraformOutput } from 'cdktf';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import {
-  EnvironmentConfig,
-  EnvironmentInput,
-  PROCESSING_DEFAULTS,
-  PlatformError,
-  PlatformStack,
-  SynthesizedStack,
-  policyStatements,
-  synthesize,
-  testApp,
-  testEnvironment,
-} from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
+import { EnvironmentConfig, PROCESSING_DEFAULTS, PlatformError, synthesize, testApp } from '@data-platform/core';
 import { PolicyPack } from '@data-platform/policy';
 import { INTERACTIVE_SESSIONS, InteractiveSessions, SESSION_USER_ACTIONS } from './interactive-sessions';
-import { ProcessingSecurity } from './security-configuration';
+import {
+  KEY_ARN,
+  OFFLINE,
+  PARTITION,
+  devEnvironment as env,
+  documentStatements,
+  glueArn as glue,
+  lakeRead,
+  lakeWrite,
+  layeredStacks,
+  prefixHash,
+  ref,
+  rolePolicies,
+  stackWithLake,
+  synthesized,
+  thrownBy,
+  withSecurity,
+} from './test-support';
 
-const env = (overrides: Partial<EnvironmentInput> = {}) => testEnvironment({ name: 'dev', ...overrides });
-const OFFLINE = { name: 'local', offline: true, layout: 'single', account: '000000000000' } as const;
-
-const PARTITION = '${data.aws_partition.partition.partition}';
-const KEY_ARN = '${aws_kms_key.lake_key.arn}';
 const bucketArn = (bucket: string) => `\${aws_s3_bucket.lake_${bucket}_bucket.arn}`;
 const database = (zone: string) => `\${aws_glue_catalog_database.lake_${zone}_database.name}`;
-const glue = (resource: string) => `arn:${PARTITION}:glue:eu-west-1:111111111111:${resource}`;
-const hashOf = (prefix: string) => createHash('sha256').update(prefix).digest('hex').slice(0, 8);
-const addressOf = (resource: TerraformResource) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
-const ref = (resource: TerraformResource, attribute: string) => `\${${addressOf(resource)}.${attribute}}`;
 
 function build(environment: EnvironmentConfig = env()) {
-  const stack = new PlatformStack(testApp(), environment.name, { env: environment });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
-  const security = new ProcessingSecurity(stack, 'security', { lake });
+  const { stack, lake, security } = withSecurity(stackWithLake(environment));
   const sessions = new InteractiveSessions(stack, 'sessions', { lake, security });
   return { stack, lake, security, sessions };
 }
 
-function synth(environment?: EnvironmentConfig) {
-  const built = build(environment);
-  return { ...built, ...synthesize(built.stack) };
-}
+const synth = (environment?: EnvironmentConfig) => synthesized(build(environment));
 
-/** The statements of the policy document a `${data.aws_iam_policy_document.<id>.json}` reference names. */
-function documentStatements(tf: SynthesizedStack, reference: unknown) {
-  const id = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(reference))?.[1];
-  if (!id) throw new Error(`${String(reference)} is not a policy document's JSON`);
-  return policyStatements(tf, id);
-}
-
-/** Statements of every inline policy of the session role, by policy name. */
-function rolePolicies(tf: SynthesizedStack, sessions: InteractiveSessions) {
-  return Object.fromEntries(
-    Object.values(tf.resource?.aws_iam_role_policy ?? {})
-      .filter((p) => p.role === ref(sessions.role.role, 'name'))
-      .map((p) => [p.name as string, documentStatements(tf, p.policy)]),
-  );
-}
-
-const viaS3 = [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.eu-west-1.amazonaws.com'] }];
-const readZone = (bucket: string, prefix = '') => [
-  { sid: 'ReadObjects', effect: 'Allow', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`${bucketArn(bucket)}/${prefix}*`] },
-  {
-    sid: 'ListObjects',
-    effect: 'Allow',
-    actions: ['s3:ListBucket'],
-    resources: [bucketArn(bucket)],
-    ...(prefix ? { condition: [{ test: 'StringLike', variable: 's3:prefix', values: [`${prefix}*`] }] } : {}),
-  },
-  { sid: 'LocateBucket', effect: 'Allow', actions: ['s3:GetBucketLocation'], resources: [bucketArn(bucket)] },
-  { sid: 'DecryptWithLakeKey', effect: 'Allow', actions: ['kms:Decrypt'], resources: [KEY_ARN], condition: viaS3 },
-];
-const writeZone = (bucket: string, prefix: string) => [
-  { sid: 'WriteObjects', effect: 'Allow', actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], resources: [`${bucketArn(bucket)}/${prefix}*`] },
-  { sid: 'LocateBucketAndUploads', effect: 'Allow', actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], resources: [bucketArn(bucket)] },
-  { sid: 'EncryptWithLakeKey', effect: 'Allow', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [KEY_ARN], condition: viaS3 },
-];
+/** The statements of `DataLake.grantRead` and `grantWrite` on the bucket of `bucket` under `prefix`. */
+const readZone = (bucket: string, prefix = '') => lakeRead(bucketArn(bucket), prefix);
+const writeZone = (bucket: string, prefix: string) => lakeWrite(bucketArn(bucket), prefix);
 
 describe('InteractiveSessions', () => {
   it('documents its fixed settings as constants', () => {
@@ -114,8 +73,8 @@ describe('InteractiveSessions', () => {
     it('reads processed and curated, writes only processed/sandbox/ and its temporary files, and never reads raw', () => {
       const { tf, sessions } = synth();
       const policies = rolePolicies(tf, sessions);
-      const sandbox = hashOf('sandbox/');
-      const temp = hashOf('tmp/sessions/');
+      const sandbox = prefixHash('sandbox/');
+      const temp = prefixHash('tmp/sessions/');
       expect(Object.keys(policies).sort()).toEqual(
         [
           'adp-dev-lake-read-processed-all',
@@ -238,16 +197,9 @@ describe('InteractiveSessions', () => {
     it('rejects a security configuration of another account', () => {
       const app = testApp();
       const other = env({ name: 'staging', account: '222222222222', deployRole: 'arn:aws:iam::222222222222:role/adp-deploy', state: { bucket: 'adp-tfstate-222222222222' } });
-      const otherStack = new PlatformStack(app, 'staging', { env: other });
-      const security = new ProcessingSecurity(otherStack, 'security', { lake: new DataLake(otherStack, 'lake', { config: other.lake }) });
-      const stack = new PlatformStack(app, 'dev', { env: env() });
-      const lake = new DataLake(stack, 'lake', { config: env().lake });
-      let error: unknown;
-      try {
-        new InteractiveSessions(stack, 'sessions', { lake, security });
-      } catch (e) {
-        error = e;
-      }
+      const { security } = withSecurity(stackWithLake(other, { app }));
+      const { stack, lake } = stackWithLake(env(), { app });
+      const error = thrownBy(() => new InteractiveSessions(stack, 'sessions', { lake, security }));
       expect(error).toBeInstanceOf(PlatformError);
       expect((error as PlatformError).message).toBe(
         'InteractiveSessions dev/sessions: security staging/security is in account 222222222222; use the security configuration of account 111111111111',
@@ -258,12 +210,7 @@ describe('InteractiveSessions', () => {
 
   describe('in the layered and single-stack builds', () => {
     function layered(app: App) {
-      const environment = env();
-      const pack = new PolicyPack();
-      const lakeStack = new PlatformStack(app, 'dev-lake', { env: environment, aspects: [pack] });
-      const lake = new DataLake(lakeStack, 'lake', { config: environment.lake });
-      const stack = new PlatformStack(app, 'dev-processing', { env: environment, aspects: [pack] });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const { lakeStack, lake, stack, security } = withSecurity(layeredStacks(env(), { app, aspects: [new PolicyPack()] }));
       const sessions = new InteractiveSessions(stack, 'sessions', { lake, security });
       return { lakeStack, stack, sessions };
     }
@@ -277,10 +224,8 @@ describe('InteractiveSessions', () => {
     });
 
     it('passes the policy pack in the offline single stack', () => {
-      const environment = env(OFFLINE);
-      const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
-      new InteractiveSessions(stack, 'sessions', { lake, security: new ProcessingSecurity(stack, 'security', { lake }) });
+      const { stack, lake, security } = withSecurity(stackWithLake(env(OFFLINE), { aspects: [new PolicyPack()] }));
+      new InteractiveSessions(stack, 'sessions', { lake, security });
       expect(() => synthesize(stack)).not.toThrow();
     });
   });

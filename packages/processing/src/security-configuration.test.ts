@@ -1,29 +1,12 @@
 import { TerraformOutput } from 'cdktf';
-import {
-  EnvironmentConfig,
-  EnvironmentInput,
-  LOG_RETENTION_DAYS,
-  PlatformStack,
-  synthesize,
-  synthesizedResource,
-  testApp,
-  testEnvironment,
-} from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
+import { LOG_RETENTION_DAYS, synthesize, synthesizedResource } from '@data-platform/core';
 import { ALL_RULES, PolicyPack, runRule, stackOf } from '@data-platform/policy';
-import { ProcessingSecurity } from './security-configuration';
-
-const env = (overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig => testEnvironment({ name: 'dev', ...overrides });
-const KEY_ARN = '${aws_kms_key.lake_key.arn}';
+import { KEY_ARN, devEnvironment as env, stackWithLake, synthesized, withSecurity } from './test-support';
 
 /** The lake and the security configuration in one stack `dev`, checked by the policy pack. */
 function synth() {
-  const environment = env();
   const pack = new PolicyPack();
-  const stack = new PlatformStack(testApp(), 'dev', { env: environment, aspects: [pack] });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
-  const security = new ProcessingSecurity(stack, 'security', { lake });
-  return { stack, lake, security, pack, ...synthesize(stack) };
+  return { ...synthesized(withSecurity(stackWithLake(env(), { aspects: [pack] }))), pack };
 }
 
 describe('ProcessingSecurity', () => {
@@ -40,9 +23,7 @@ describe('ProcessingSecurity', () => {
   });
 
   test('exposes the name jobs and crawlers set as security_configuration', () => {
-    const environment = env();
-    const stack = new PlatformStack(testApp(), 'dev', { env: environment });
-    const security = new ProcessingSecurity(stack, 'security', { lake: new DataLake(stack, 'lake', { config: environment.lake }) });
+    const { stack, security } = withSecurity(stackWithLake(env()));
     new TerraformOutput(stack, 'name', { value: security.name });
     expect(synthesize(stack).tf.output).toEqual({ name: { value: `\${aws_glue_security_configuration.${security.configuration.friendlyUniqueId}.name}` } });
   });
@@ -66,10 +47,7 @@ describe('ProcessingSecurity', () => {
 
 describe('continuous logs', () => {
   test('creates the shared job log group, encrypted with the lake key and with a retention', () => {
-    const environment = testEnvironment({ name: 'dev' });
-    const stack = new PlatformStack(testApp(), 'dev-processing', { env: environment });
-    const lake = new DataLake(stack, 'lake', { config: environment.lake });
-    const security = new ProcessingSecurity(stack, 'security', { lake });
+    const { stack, security } = withSecurity(stackWithLake(env(), { id: 'dev-processing' }));
     const { tf } = synthesize(stack);
     const groups = Object.values(tf.resource?.aws_cloudwatch_log_group ?? {});
     expect(groups).toContainEqual(expect.objectContaining({

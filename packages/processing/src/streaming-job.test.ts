@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,17 +11,10 @@ import {
   LOG_RETENTION_DAYS,
   PROCESSING_DEFAULTS,
   PlatformError,
-  PlatformStack,
   StreamingJobConfig,
-  SynthesizedStack,
-  SynthesizedStatement,
-  policyStatements,
   synthesize,
   synthesizedResource,
-  testApp,
-  testEnvironment,
 } from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { SCRIPTS_DIR } from './glue-script';
 import { ProcessingSecurity } from './security-configuration';
@@ -34,8 +26,30 @@ import {
   StreamingJobProps,
   catalogTableName,
 } from './streaming-job';
+import {
+  ARTIFACTS_ARN,
+  KEY_ARN,
+  OFFLINE,
+  PARTITION,
+  PROCESSED_ARN,
+  ProcessingInput,
+  VIA_S3,
+  addressOf,
+  devEnvironment,
+  documentStatements,
+  jobOf,
+  layeredStacks,
+  prefixHash,
+  problemsOf,
+  ref,
+  rolePolicies,
+  scriptHash,
+  stackWithLake,
+  synthesized,
+  withSecurity,
+} from './test-support';
 
-type StreamingJobInput = NonNullable<NonNullable<EnvironmentInput['processing']>['streamingJobs']>[string];
+type StreamingJobInput = ProcessingInput<'streamingJobs'>;
 
 /** The streaming job of environments/*.yaml. */
 const CLICKSTREAM = {
@@ -50,68 +64,31 @@ const STREAM: StreamRef = {
 };
 
 const SCRIPT = join(SCRIPTS_DIR, 'clickstream_stream.py');
-const SCRIPT_HASH = createHash('sha256').update(readFileSync(SCRIPT)).digest('hex').slice(0, 12);
+const SCRIPT_HASH = scriptHash('clickstream_stream.py');
 const JOB = 'adp-dev-processing-clickstream-streaming';
-const ref = (expression: string) => `\${${expression}}`;
 const ARTIFACTS = ref('aws_s3_bucket.lake_artifacts_bucket.bucket');
-const ARTIFACTS_ARN = ref('aws_s3_bucket.lake_artifacts_bucket.arn');
 const PROCESSED = ref('aws_s3_bucket.lake_processed_bucket.bucket');
-const PROCESSED_ARN = ref('aws_s3_bucket.lake_processed_bucket.arn');
-const KEY_ARN = ref('aws_kms_key.lake_key.arn');
-const PARTITION = ref('data.aws_partition.partition.partition');
-const VIA_S3 = [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.eu-west-1.amazonaws.com'] }];
 
 /** A dev environment with the clickstream job (`input` validated, defaults filled in as the loader would). */
 function env(input: StreamingJobInput = CLICKSTREAM, overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig {
-  return testEnvironment({ name: 'dev', processing: { streamingJobs: { clickstream: input } }, ...overrides });
+  return devEnvironment({ processing: { streamingJobs: { clickstream: input } }, ...overrides });
 }
 
 const configOf = (environment: EnvironmentConfig): StreamingJobConfig => environment.processing.streamingJobs.clickstream;
 
 /** The lake, the security configuration and the job in one stack `dev-processing`. */
 function build(environment = env(), props: Partial<StreamingJobProps> = {}) {
-  const stack = new PlatformStack(testApp(), 'dev-processing', { env: environment });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
-  const security = new ProcessingSecurity(stack, 'security', { lake });
+  const { stack, lake, security } = withSecurity(stackWithLake(environment, { id: 'dev-processing' }));
   const job = new StreamingJob(stack, 'clickstream', { lake, name: 'clickstream', config: configOf(environment), security, stream: STREAM, ...props });
   return { stack, lake, security, job };
 }
 
-function synth(environment?: EnvironmentConfig, props?: Partial<StreamingJobProps>) {
-  const built = build(environment, props);
-  return { ...built, ...synthesize(built.stack) };
-}
+const synth = (environment?: EnvironmentConfig, props?: Partial<StreamingJobProps>) => synthesized(build(environment, props));
 
-const jobOf = (tf: SynthesizedStack, job: StreamingJob) => synthesizedResource(tf, 'aws_glue_job', job.job.friendlyUniqueId);
-const addressOf = (resource: { terraformResourceType: string; friendlyUniqueId: string }) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 const securityName = (security: ProcessingSecurity) => ref(`${addressOf(security.configuration)}.name`);
 
-/** The statements of every inline policy of the job's role, by policy name. */
-function rolePolicies(tf: SynthesizedStack, job: StreamingJob): Record<string, SynthesizedStatement[]> {
-  const policies = job.role.node.children.filter((c): c is IamRolePolicy => c instanceof IamRolePolicy);
-  return Object.fromEntries(
-    policies.map((p) => {
-      const synthesized = synthesizedResource(tf, 'aws_iam_role_policy', p.friendlyUniqueId);
-      const document = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(synthesized.policy))?.[1] as string;
-      return [synthesized.name as string, policyStatements(tf, document)];
-    }),
-  );
-}
-
 /** The lake's name of a grant: `adp-dev-lake-<verb>-<zone>-<sha256(prefix)[0..8]>`. */
-const grantName = (verb: 'read' | 'write', zone: string, prefix: string) =>
-  `adp-dev-lake-${verb}-${zone}-${createHash('sha256').update(prefix).digest('hex').slice(0, 8)}`;
-
-/** The lines of the PlatformError `fn` throws. */
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PlatformError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('expected a PlatformError');
-}
+const grantName = (verb: 'read' | 'write', zone: string, prefix: string) => `adp-dev-lake-${verb}-${zone}-${prefixHash(prefix)}`;
 
 describe('catalogTableName', () => {
   it("names the table after the prefix's last folder, as a crawler does", () => {
@@ -241,7 +218,7 @@ describe('StreamingJob', () => {
       const { tf, job } = synth();
       const role = synthesizedResource(tf, 'aws_iam_role', job.role.role.friendlyUniqueId);
       expect(role.name).toBe('adp-dev-processing-clickstream-streaming');
-      const trust = policyStatements(tf, /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(role.assume_role_policy))?.[1] as string);
+      const trust = documentStatements(tf, role.assume_role_policy);
       expect(trust).toEqual([
         {
           effect: 'Allow',
@@ -460,18 +437,14 @@ describe('StreamingJob', () => {
 
     it('creates nothing when the props are invalid', () => {
       const environment = env();
-      const stack = new PlatformStack(testApp(), 'dev-processing', { env: environment });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const { stack, lake, security } = withSecurity(stackWithLake(environment, { id: 'dev-processing' }));
       expect(() => new StreamingJob(stack, 'clickstream', { lake, name: 'clickstream', config: { ...configOf(environment), workers: 1 }, security, stream: STREAM })).toThrow(PlatformError);
       expect(stack.node.tryFindChild('clickstream')?.node.children ?? []).toEqual([]);
     });
 
     it('skips values that are still tokens', () => {
       const environment = env();
-      const stack = new PlatformStack(testApp(), 'dev-processing', { env: environment });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const { stack, lake, security } = withSecurity(stackWithLake(environment, { id: 'dev-processing' }));
       const workers = new TerraformVariable(stack, 'workers', { type: 'number' }).numberValue;
       const arn = new TerraformVariable(stack, 'stream_arn', { type: 'string' }).stringValue;
       const name = new TerraformVariable(stack, 'stream_name', { type: 'string' }).stringValue;
@@ -491,11 +464,7 @@ describe('StreamingJob', () => {
   describe('policy pack', () => {
     it('passes every rule in layered stacks dev-lake and dev-processing, referencing the lake across stacks', () => {
       const environment = env();
-      const app = testApp();
-      const lakeStack = new PlatformStack(app, 'dev-lake', { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(lakeStack, 'lake', { config: environment.lake });
-      const stack = new PlatformStack(app, 'dev-processing', { env: environment, aspects: [new PolicyPack()] });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const { lakeStack, lake, stack, security } = withSecurity(layeredStacks(environment, { aspects: [new PolicyPack()] }));
       const job = new StreamingJob(stack, 'clickstream', { lake, name: 'clickstream', config: configOf(environment), security, stream: STREAM });
       expect(() => synthesize(lakeStack)).not.toThrow();
       const { tf } = synthesize(stack);
@@ -506,11 +475,7 @@ describe('StreamingJob', () => {
 
     it('passes every rule in a protected production environment', () => {
       const environment = env(CLICKSTREAM, { name: 'prod', stage: 'production' });
-      const app = testApp();
-      const lakeStack = new PlatformStack(app, 'prod-lake', { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(lakeStack, 'lake', { config: environment.lake });
-      const stack = new PlatformStack(app, 'prod-processing', { env: environment, aspects: [new PolicyPack()] });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const { lakeStack, lake, stack, security } = withSecurity(layeredStacks(environment, { aspects: [new PolicyPack()] }));
       new StreamingJob(stack, 'clickstream', {
         lake, name: 'clickstream', config: configOf(environment), security,
         stream: { arn: 'arn:aws:kinesis:eu-west-1:111111111111:stream/adp-prod-ingestion-clickstream-stream', name: 'adp-prod-ingestion-clickstream-stream' },
@@ -520,10 +485,8 @@ describe('StreamingJob', () => {
     });
 
     it('passes every rule in a single offline stack', () => {
-      const environment = env(CLICKSTREAM, { name: 'local', offline: true, layout: 'single', account: '000000000000', protect: false });
-      const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
-      const security = new ProcessingSecurity(stack, 'security', { lake });
+      const environment = env(CLICKSTREAM, { ...OFFLINE, protect: false });
+      const { stack, lake, security } = withSecurity(stackWithLake(environment, { aspects: [new PolicyPack()] }));
       const job = new StreamingJob(stack, 'clickstream', {
         lake, name: 'clickstream', config: configOf(environment), security,
         stream: { arn: 'arn:aws:kinesis:eu-west-1:000000000000:stream/adp-local-ingestion-clickstream-stream', name: 'adp-local-ingestion-clickstream-stream' },

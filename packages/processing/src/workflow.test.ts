@@ -1,26 +1,26 @@
-import { App, TerraformResource } from 'cdktf';
+import { App } from 'cdktf';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { GlueTrigger } from '@cdktf/provider-aws/lib/glue-trigger';
 import { GlueWorkflow as GlueWorkflowResource } from '@cdktf/provider-aws/lib/glue-workflow';
-import {
-  EnvironmentConfig,
-  EnvironmentInput,
-  PlatformError,
-  PlatformStack,
-  SynthesizedStack,
-  WorkflowConfig,
-  policyStatements,
-  synthesize,
-  synthesizedResource,
-  testApp,
-  testEnvironment,
-} from '@data-platform/core';
-import { DataLake } from '@data-platform/lake';
+import { EnvironmentConfig, SynthesizedStack, WorkflowConfig, synthesize, synthesizedResource, testApp } from '@data-platform/core';
 import { PolicyPack } from '@data-platform/policy';
+import {
+  OFFLINE,
+  ProcessingInput,
+  addressOf,
+  devEnvironment as env,
+  documentStatements,
+  layeredStacks,
+  problemsOf as problemsThrownBy,
+  processingConfig,
+  ref,
+  stackWithLake,
+  synthesized,
+} from './test-support';
 import { GLUE_WORKFLOW, GlueWorkflow, GlueWorkflowProps } from './workflow';
 
-type WorkflowInput = NonNullable<NonNullable<EnvironmentInput['processing']>['workflows']>[string];
+type WorkflowInput = ProcessingInput<'workflows'>;
 
 /** The workflows of environments/dev.yaml. */
 const ORDERS_DAILY: WorkflowInput = {
@@ -43,43 +43,23 @@ const CRAWLERS = {
   'curated-revenue': member('curated-revenue'),
 };
 
-const env = (overrides: Partial<EnvironmentInput> = {}) => testEnvironment({ name: 'dev', ...overrides });
-const OFFLINE = { name: 'local', offline: true, layout: 'single', account: '000000000000' } as const;
-
 /** A workflow config as the loader produces it: `input` validated, defaults filled in. */
-function workflowConfig(input: WorkflowInput = ORDERS_DAILY): WorkflowConfig {
-  return env({ processing: { workflows: { wf: input } } }).processing.workflows.wf;
-}
-
-const addressOf = (resource: TerraformResource) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
-const ref = (resource: TerraformResource, attribute: string) => `\${${addressOf(resource)}.${attribute}}`;
+const workflowConfig = (input: WorkflowInput = ORDERS_DAILY): WorkflowConfig => processingConfig('workflows', input);
 
 function build(config: WorkflowConfig = workflowConfig(), name = 'orders-daily', props: Partial<GlueWorkflowProps> = {}, environment = env()) {
-  const stack = new PlatformStack(testApp(), environment.name, { env: environment });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake });
+  const { stack, lake } = stackWithLake(environment);
   const workflow = new GlueWorkflow(stack, `workflow-${name}`, { lake, name, config, jobs: JOBS, crawlers: CRAWLERS, ...props });
   return { stack, lake, workflow };
 }
 
-function synth(config?: WorkflowConfig, name?: string) {
-  const built = build(config, name);
-  return { ...built, ...synthesize(built.stack) };
-}
+const synth = (config?: WorkflowConfig, name?: string) => synthesized(build(config, name));
 
 function triggers(tf: SynthesizedStack): Array<Record<string, unknown>> {
   return Object.values(tf.resource?.aws_glue_trigger ?? {});
 }
 
 /** The problems GlueWorkflow reports for `config` (and `props`), one a line. */
-function problemsOf(config: WorkflowConfig, props: Partial<GlueWorkflowProps> = {}, name = 'orders-daily'): string[] {
-  try {
-    build(config, name, props);
-  } catch (e) {
-    if (e instanceof PlatformError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('expected a PlatformError');
-}
+const problemsOf = (config: WorkflowConfig, props: Partial<GlueWorkflowProps> = {}, name = 'orders-daily') => problemsThrownBy(() => build(config, name, props));
 
 const SOURCE = 'GlueWorkflow dev/workflow-orders-daily';
 
@@ -380,9 +360,7 @@ describe('GlueWorkflow', () => {
     });
 
     it('creates nothing when it rejects the props', () => {
-      const environment = env();
-      const stack = new PlatformStack(testApp(), 'dev', { env: environment });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
+      const { stack, lake } = stackWithLake(env());
       const config = { ...workflowConfig(), schedule: 'rate(1 minute)' };
       expect(() => new GlueWorkflow(stack, 'wf', { lake, name: 'orders-daily', config, jobs: JOBS, crawlers: CRAWLERS })).toThrow(
         'GlueWorkflow dev/wf: schedule is "rate(1 minute)"; runs more often than Glue allows (every 5 minutes at most); use "rate(5 minutes)" or longer',
@@ -393,10 +371,7 @@ describe('GlueWorkflow', () => {
 
   describe('in the layered and single-stack builds', () => {
     function layered(app: App, environment: EnvironmentConfig) {
-      const pack = new PolicyPack();
-      const lakeStack = new PlatformStack(app, 'dev-lake', { env: environment, aspects: [pack] });
-      const lake = new DataLake(lakeStack, 'lake', { config: environment.lake });
-      const stack = new PlatformStack(app, 'dev-processing', { env: environment, aspects: [pack] });
+      const { lakeStack, lake, stack } = layeredStacks(environment, { app, aspects: [new PolicyPack()] });
       const common = { lake, jobs: JOBS, crawlers: CRAWLERS };
       new GlueWorkflow(stack, 'workflow-orders-daily', { ...common, name: 'orders-daily', config: workflowConfig(ORDERS_DAILY) });
       new GlueWorkflow(stack, 'workflow-partners-on-arrival', { ...common, name: 'partners-on-arrival', config: workflowConfig(PARTNERS_ON_ARRIVAL) });
@@ -412,9 +387,7 @@ describe('GlueWorkflow', () => {
     });
 
     it('passes the policy pack in the offline single stack', () => {
-      const environment = env(OFFLINE);
-      const stack = new PlatformStack(testApp(), 'local', { env: environment, aspects: [new PolicyPack()] });
-      const lake = new DataLake(stack, 'lake', { config: environment.lake });
+      const { stack, lake } = stackWithLake(env(OFFLINE), { aspects: [new PolicyPack()] });
       const common = { lake, jobs: JOBS, crawlers: CRAWLERS };
       new GlueWorkflow(stack, 'workflow-orders-daily', { ...common, name: 'orders-daily', config: workflowConfig(ORDERS_DAILY) });
       new GlueWorkflow(stack, 'workflow-partners-on-arrival', { ...common, name: 'partners-on-arrival', config: workflowConfig(PARTNERS_ON_ARRIVAL) });
@@ -423,11 +396,3 @@ describe('GlueWorkflow', () => {
     });
   });
 });
-
-
-/** The statements of the policy document a `${data.aws_iam_policy_document.<id>.json}` reference names. */
-function documentStatements(tf: SynthesizedStack, reference: unknown) {
-  const id = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(reference))?.[1];
-  if (!id) throw new Error(`${String(reference)} is not a policy document's JSON`);
-  return policyStatements(tf, id);
-}

@@ -2,6 +2,7 @@ import { join, relative } from 'node:path';
 import { PlatformError, isPlatformError } from '../errors';
 import { INGESTION_DEFAULTS } from './ingestion';
 import { PROCESSING_DEFAULTS } from './processing';
+import { ALARM_DEFAULTS } from './observability';
 import { listEnvironments, loadEnvironment, loadEnvironments, parseEnvironment } from './loader';
 
 const FIXTURES = join(__dirname, '__fixtures__');
@@ -48,7 +49,7 @@ function expectReadable(error: PlatformError, ...files: string[]): void {
   expect(lines).toHaveLength(error.problems.length);
 }
 
-const TOP_LEVEL_KEYS = 'name, project, stage, account, region, deployRole, state, layout, protect, offline, tags, network, lake, ingestion, processing';
+const TOP_LEVEL_KEYS = 'name, project, stage, account, region, deployRole, state, layout, protect, offline, tags, network, lake, ingestion, processing, observability';
 /** The processing section of a file without one: every kind empty, interactive sessions off. */
 const NO_PROCESSING = {
   jobs: {},
@@ -60,6 +61,8 @@ const NO_PROCESSING = {
   dataQuality: {},
   interactiveSessions: PROCESSING_DEFAULTS.interactiveSessions,
 };
+/** The observability section of a file without one: no subscriptions, default thresholds, no budget. */
+const NO_OBSERVABILITY = { alerts: { email: [], https: [] }, alarms: { ...ALARM_DEFAULTS } };
 const JOB_WORKER_FIX = 'use one of G.1X, G.2X, G.4X, G.8X (G.025X is for streaming jobs only)';
 const NO_NETWORK = 'which run in a VPC, but the file has no network section; add network.vpcId, network.vpcCidr and network.subnets';
 const ACCOUNT_FIX = 'use the 12-digit AWS account id, quoted ("012345678901") so YAML keeps leading zeros';
@@ -760,6 +763,7 @@ describe('loadEnvironment', () => {
         },
         ingestion: { streams: {}, databases: {}, saas: {}, events: {}, batch: {} },
         processing: NO_PROCESSING,
+        observability: NO_OBSERVABILITY,
       });
     });
 
@@ -864,6 +868,7 @@ describe('loadEnvironment', () => {
         },
         // Every processing field is set, and asserted, by valid/processing.yaml.
         processing: NO_PROCESSING,
+        observability: NO_OBSERVABILITY,
       });
     });
 

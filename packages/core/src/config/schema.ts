@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ingestionSchema } from './ingestion';
 import { processingSchema } from './processing';
+import { observabilitySchema } from './observability';
 
 /**
  * The environment file's schema: one source for the TypeScript types, the runtime validation
@@ -11,7 +12,7 @@ import { processingSchema } from './processing';
  */
 
 /** The layers an environment is split into; later layers extend this list. */
-export const LAYERS = ['lake', 'ingestion', 'processing'] as const;
+export const LAYERS = ['lake', 'ingestion', 'processing', 'observability'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** The lake's data zones, in the order data flows through them. */
@@ -174,6 +175,7 @@ export const environmentSchema = z
     lake: lake.prefault({}),
     ingestion: ingestionSchema.prefault({}),
     processing: processingSchema.prefault({}),
+    observability: observabilitySchema.prefault({}),
   })
   .describe('One environment of the data platform: one AWS account, one region.');
 

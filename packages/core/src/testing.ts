@@ -1,5 +1,7 @@
-import { App, Testing, TerraformStack } from 'cdktf';
+import { App, Testing, TerraformResource, TerraformStack } from 'cdktf';
 import { environmentSchema, EnvironmentConfig, EnvironmentInput } from './config/schema';
+import { PlatformError } from './errors';
+import { ServiceRole } from './primitives/service-role';
 
 /** The synthesized Terraform JSON of one stack, parsed. */
 export interface SynthesizedStack {
@@ -66,4 +68,74 @@ export function synthesizedResource(tf: SynthesizedStack, type: string, name: st
   const found = tf.resource?.[type]?.[name];
   if (!found) throw new Error(`no ${type}.${name}; ${type} has: ${Object.keys(tf.resource?.[type] ?? {}).join(', ') || 'nothing'}`);
   return found;
+}
+
+/** The only resource of `type` whose id contains `part`; throws unless there is exactly one. */
+export function only(tf: SynthesizedStack, type: string, part = ''): Record<string, unknown> {
+  const found = Object.entries(tf.resource?.[type] ?? {}).filter(([id]) => id.includes(part));
+  if (found.length !== 1) throw new Error(`expected one ${type}${part ? ` with "${part}"` : ''}, found ${found.length}`);
+  return found[0][1];
+}
+
+/** The Terraform address `<type>.<id>` of a resource construct. */
+export const addressOf = (resource: TerraformResource) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+
+/** A Terraform reference: `${<expression>}`, or `${<type>.<id>.<attribute>}` of a resource construct. */
+export function ref(expression: string): string;
+export function ref(resource: TerraformResource, attribute: string): string;
+export function ref(target: string | TerraformResource, attribute?: string): string {
+  return typeof target === 'string' ? `\${${target}}` : `\${${addressOf(target)}.${attribute}}`;
+}
+
+/** The id of the policy document a `${data.aws_iam_policy_document.<id>.json}` reference names. */
+export function documentOf(reference: unknown): string {
+  const document = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(reference))?.[1];
+  if (!document) throw new Error(`${String(reference)} is not a policy document's JSON`);
+  return document;
+}
+
+/** The statements of the policy document a `${data.aws_iam_policy_document.<id>.json}` reference names. */
+export function documentStatements(tf: SynthesizedStack, reference: unknown): SynthesizedStatement[] {
+  return policyStatements(tf, documentOf(reference));
+}
+
+/**
+ * Statements of the inline role policies in the stack, by policy name: those of `owner`'s role,
+ * or every one when no owner is given.
+ */
+export function rolePolicies(tf: SynthesizedStack, owner?: { readonly role: ServiceRole }): Record<string, SynthesizedStatement[]> {
+  const role = owner && ref(owner.role.role, 'name');
+  return Object.fromEntries(
+    Object.values(tf.resource?.aws_iam_role_policy ?? {})
+      .filter((p) => role === undefined || p.role === role)
+      .map((p) => [p.name as string, documentStatements(tf, p.policy)]),
+  );
+}
+
+/** The statements of a service role's trust policy. */
+export function trustOf(tf: SynthesizedStack, role: ServiceRole): SynthesizedStatement[] {
+  return documentStatements(tf, synthesizedResource(tf, 'aws_iam_role', role.role.friendlyUniqueId).assume_role_policy);
+}
+
+/** What `fn` throws, or undefined when it returns. */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+/** The PlatformError `fn` throws; rethrows any other error and fails when it throws none. */
+export function errorOf(fn: () => unknown): PlatformError {
+  const error = thrownBy(fn);
+  if (error instanceof PlatformError) return error;
+  if (error !== undefined) throw error;
+  throw new Error('expected a PlatformError');
+}
+
+/** The lines of the PlatformError `fn` throws: one problem a line. */
+export function problemsOf(fn: () => unknown): string[] {
+  return errorOf(fn).message.split('\n');
 }

@@ -3,7 +3,9 @@ import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import {
+  addressOf,
   BatchConfig,
+  documentStatements,
   EnvironmentConfig,
   EnvironmentInput,
   INGESTION_DEFAULTS,
@@ -16,22 +18,14 @@ import {
   SynthesizedStack,
   SynthesizedStatement,
   testEnvironment,
+  thrownBy,
+  trustOf,
 } from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { BATCH_IMPORT_SETTINGS, BatchImport, TARGET_ENVIRONMENT, ecrRepositoryOf } from './batch-import';
 import { ImportCluster } from './import-cluster';
-import {
-  IngestionInput,
-  NETWORK,
-  OFFLINE,
-  addressOf,
-  devEnvironment,
-  documentStatements,
-  layeredStacks,
-  stackWithLake,
-  thrownBy,
-  trustOf,
-} from './test-support';
+import { devEnvironment, IngestionInput, layeredStacks, NETWORK, OFFLINE } from './test-support';
 
 type BatchInput = IngestionInput<'batch'>;
 type Network = NonNullable<EnvironmentConfig['network']>;

@@ -7,17 +7,22 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import {
   DatabaseConfig,
+  documentStatements,
   EncryptedLogGroup,
   EnvironmentConfig,
   EnvironmentInput,
+  errorOf,
   LOG_RETENTION_DAYS,
+  only,
   ServiceRole,
   synthesize,
   synthesizedResource,
   SynthesizedStack,
   SynthesizedStatement,
   testApp,
+  trustOf,
 } from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import {
   CERTIFICATE_REQUIRED_ENGINES,
@@ -29,20 +34,7 @@ import {
   DatabaseReplicationProps,
   tableMappings,
 } from './database-replication';
-import {
-  IngestionInput,
-  KEY_ARN as KEY,
-  NETWORK,
-  OFFLINE,
-  RAW_ARN,
-  devEnvironment,
-  documentStatements,
-  errorOf,
-  layeredStacks,
-  only,
-  stackWithLake,
-  trustOf,
-} from './test-support';
+import { devEnvironment, IngestionInput, KEY_ARN as KEY, layeredStacks, NETWORK, OFFLINE, RAW_ARN } from './test-support';
 
 const ORDERS = {
   engine: 'postgres',

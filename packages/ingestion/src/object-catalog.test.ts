@@ -2,33 +2,26 @@ import { App, TerraformVariable } from 'cdktf';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import {
+  addressOf,
+  documentOf,
   EnvironmentConfig,
   EventsConfig,
   INGESTION_DEFAULTS,
   LOG_RETENTION_DAYS,
+  only,
   PlatformError,
-  SynthesizedStack,
   policyStatements,
+  problemsOf,
+  rolePolicies,
   synthesize,
+  SynthesizedStack,
   testApp,
 } from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { bundleHandler } from './lambda-bundle';
 import { OBJECT_CATALOG, ObjectCatalog } from './object-catalog';
-import {
-  IngestionInput,
-  KEY_ARN,
-  OFFLINE,
-  RAW_NAME,
-  addressOf,
-  devEnvironment as env,
-  documentOf,
-  layeredStacks,
-  only,
-  problemsOf,
-  rolePolicies,
-  stackWithLake,
-} from './test-support';
+import { devEnvironment as env, IngestionInput, KEY_ARN, layeredStacks, OFFLINE, RAW_NAME } from './test-support';
 
 type EventsInput = IngestionInput<'events'>;
 

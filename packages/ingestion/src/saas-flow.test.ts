@@ -5,16 +5,18 @@ import {
   EnvironmentInput,
   INGESTION_DEFAULTS,
   PlatformError,
-  SaasConfig,
-  SynthesizedStack,
   policyStatements,
+  SaasConfig,
   synthesize,
   synthesizedResource,
+  SynthesizedStack,
   testEnvironment,
+  thrownBy,
 } from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { APPFLOW_SERVICE, SAAS_FLOW_SETTINGS, SaasFlow, appflowSchedule, appflowWriters } from './saas-flow';
-import { IngestionInput, OFFLINE, devEnvironment, layeredStacks, stackWithLake, thrownBy } from './test-support';
+import { devEnvironment, IngestionInput, layeredStacks, OFFLINE } from './test-support';
 
 type SaasInput = IngestionInput<'saas'>;
 

@@ -12,6 +12,8 @@ import {
   LOG_RETENTION_DAYS,
   PlatformError,
   policyStatements,
+  problemsOf,
+  rolePolicies,
   ServiceRole,
   StreamConfig,
   synthesize,
@@ -19,6 +21,7 @@ import {
   SynthesizedStack,
   testApp,
 } from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import {
   DATE_PARTITION_KEYS,
@@ -28,18 +31,7 @@ import {
   firehosePrefix,
   metadataExtractionQuery,
 } from './stream-ingest';
-import {
-  IngestionInput,
-  KEY_ARN,
-  OFFLINE,
-  RAW_ARN,
-  RAW_NAME,
-  devEnvironment as env,
-  layeredStacks,
-  problemsOf,
-  rolePolicies,
-  stackWithLake,
-} from './test-support';
+import { devEnvironment as env, IngestionInput, KEY_ARN, layeredStacks, OFFLINE, RAW_ARN, RAW_NAME } from './test-support';
 
 type StreamInput = IngestionInput<'streams'>;
 

@@ -9,3 +9,5 @@ export { QUEUE_NOTIFICATION_EVENTS, ZONE_BUCKET_DEFAULTS, ZoneBucket } from './z
 export type { QueueNotification, ServiceWriter, ZoneBucketLifecycle, ZoneBucketProps } from './zone-bucket';
 export { DataLake, GRANTABLE_ZONES } from './data-lake';
 export type { DataLakeProps, EventQueueRef, GrantableZone, LakeEventQueue } from './data-lake';
+export { layeredStacks, stackWithLake } from './testing';
+export type { LakeTestStackOptions } from './testing';

@@ -1,9 +1,10 @@
 import { App, TerraformOutput, TerraformVariable } from 'cdktf';
 import { GlueClassifier } from '@cdktf/provider-aws/lib/glue-classifier';
-import { ClassifierConfig, PlatformStack, synthesize, testApp } from '@data-platform/core';
+import { ClassifierConfig, only, PlatformStack, problemsOf, synthesize, testApp } from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { CSV_HEADER, Classifier, GROK_PATTERN_MAX_LENGTH, terraformLiteral } from './classifier';
-import { OFFLINE, ProcessingInput, devEnvironment as env, layeredStacks, only, problemsOf, processingConfig, stackWithLake } from './test-support';
+import { devEnvironment as env, layeredStacks, OFFLINE, processingConfig, ProcessingInput } from './test-support';
 
 type ClassifierInput = ProcessingInput<'classifiers'>;
 

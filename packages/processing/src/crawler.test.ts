@@ -1,38 +1,38 @@
 import { App, TerraformOutput, TerraformVariable } from 'cdktf';
 import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler';
 import {
+  addressOf,
   ClassifierConfig,
   CrawlerConfig,
   EnvironmentConfig,
   LOG_RETENTION_DAYS,
+  only,
+  policyStatements,
+  problemsOf,
   PROCESSING_DEFAULTS,
+  rolePolicies,
+  synthesize,
+  synthesizedResource as resource,
   SynthesizedStack,
   SynthesizedStatement,
-  policyStatements,
-  synthesizedResource as resource,
-  synthesize,
   testApp,
 } from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { Classifier } from './classifier';
 import { CRAWLER, Crawler, crawlerEventQueues } from './crawler';
 import {
+  devEnvironment as env,
   KEY_ARN,
+  lakeRead,
+  layeredStacks,
   OFFLINE,
   PARTITION,
+  prefixHash,
+  processingConfig,
   ProcessingInput,
   RAW_ARN,
   SECURITY_NAME,
-  addressOf,
-  devEnvironment as env,
-  lakeRead,
-  layeredStacks,
-  only,
-  prefixHash,
-  problemsOf,
-  processingConfig,
-  rolePolicies,
-  stackWithLake,
   synthesized,
   withSecurity,
 } from './test-support';

@@ -1,9 +1,10 @@
 import { App } from 'cdktf';
 import { GlueDataQualityRuleset } from '@cdktf/provider-aws/lib/glue-data-quality-ruleset';
-import { EnvironmentConfig, QualityRulesetConfig, synthesize, testApp } from '@data-platform/core';
+import { EnvironmentConfig, problemsOf as problemsThrownBy, QualityRulesetConfig, synthesize, testApp } from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { DQDL_LIMITS, DataQualityRuleset, dqdlRuleProblem, dqdlRuleset } from './data-quality';
-import { OFFLINE, ProcessingInput, devEnvironment as env, layeredStacks, problemsOf as problemsThrownBy, processingConfig, stackWithLake } from './test-support';
+import { devEnvironment as env, layeredStacks, OFFLINE, processingConfig, ProcessingInput } from './test-support';
 
 type QualityInput = ProcessingInput<'dataQuality'>;
 

@@ -3,7 +3,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, TerraformOutput } from 'cdktf';
-import { EnvironmentConfig, EnvironmentInput, JobConfig, LOG_RETENTION_DAYS, PROCESSING_DEFAULTS, synthesize, synthesizedResource } from '@data-platform/core';
+import {
+  documentStatements,
+  EnvironmentConfig,
+  EnvironmentInput,
+  JobConfig,
+  LOG_RETENTION_DAYS,
+  problemsOf,
+  PROCESSING_DEFAULTS,
+  rolePolicies,
+  synthesize,
+  synthesizedResource,
+} from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import {
   ETL_JOB_FIXED_ARGUMENTS,
@@ -16,27 +28,23 @@ import { GlueConnection } from './glue-connection';
 import { SCRIPTS_DIR } from './glue-script';
 import {
   ARTIFACTS_ARN,
-  KEY_ARN,
-  NETWORK,
-  OFFLINE,
-  PARTITION,
-  PROCESSED_ARN,
-  ProcessingInput,
-  RAW_ARN,
-  SECURITY_NAME,
   devEnvironment,
-  documentStatements,
   glueArn,
   jobOf,
+  KEY_ARN,
   lakeRead,
   lakeWrite,
   layeredStacks,
+  NETWORK,
+  OFFLINE,
+  PARTITION,
   prefixHash,
-  problemsOf,
+  PROCESSED_ARN,
   processingConfig,
-  rolePolicies,
+  ProcessingInput,
+  RAW_ARN,
   scriptHash,
-  stackWithLake,
+  SECURITY_NAME,
   synthesized,
   withSecurity,
 } from './test-support';

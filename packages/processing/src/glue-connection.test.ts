@@ -4,15 +4,20 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import {
   ConnectionConfig,
+  documentStatements,
   EnvironmentConfig,
   EnvironmentInput,
+  only,
   PlatformError,
   PlatformStack,
+  problemsOf,
+  ref,
   ServiceRole,
-  SynthesizedStack,
   synthesize,
   synthesizedResource,
+  SynthesizedStack,
 } from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import {
   ConnectionNetwork,
@@ -22,20 +27,7 @@ import {
   JDBC_DEFAULT_PORTS,
   parseJdbcUrl,
 } from './glue-connection';
-import {
-  NETWORK as TWO_ZONES,
-  OFFLINE,
-  PARTITION,
-  ProcessingInput,
-  devEnvironment,
-  documentStatements,
-  layeredStacks,
-  only,
-  problemsOf,
-  ref,
-  stackWithLake,
-  synthesized,
-} from './test-support';
+import { devEnvironment, layeredStacks, NETWORK as TWO_ZONES, OFFLINE, PARTITION, ProcessingInput, synthesized } from './test-support';
 
 /** Subnets listed out of zone order: the connection must still pick eu-west-1a. */
 const NETWORK = { ...TWO_ZONES, subnets: { 'eu-west-1c': 'subnet-0a1b2c3d4e5f62001', ...TWO_ZONES.subnets } };

@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TerraformOutput } from 'cdktf';
-import { PlatformError, synthesize, synthesizedResource } from '@data-platform/core';
+import { PlatformError, synthesize, synthesizedResource, thrownBy } from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { GlueScript, SCRIPTS_DIR, SCRIPTS_PREFIX } from './glue-script';
-import { devEnvironment, stackWithLake, thrownBy } from './test-support';
+import { devEnvironment } from './test-support';
 
 const environment = devEnvironment();
 const sha12 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);

@@ -1,25 +1,31 @@
 import { App, TerraformOutput } from 'cdktf';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { EnvironmentConfig, PROCESSING_DEFAULTS, PlatformError, synthesize, testApp } from '@data-platform/core';
+import {
+  documentStatements,
+  EnvironmentConfig,
+  PlatformError,
+  PROCESSING_DEFAULTS,
+  ref,
+  rolePolicies,
+  synthesize,
+  testApp,
+  thrownBy,
+} from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { INTERACTIVE_SESSIONS, InteractiveSessions, SESSION_USER_ACTIONS } from './interactive-sessions';
 import {
-  KEY_ARN,
-  OFFLINE,
-  PARTITION,
   devEnvironment as env,
-  documentStatements,
   glueArn as glue,
+  KEY_ARN,
   lakeRead,
   lakeWrite,
   layeredStacks,
+  OFFLINE,
+  PARTITION,
   prefixHash,
-  ref,
-  rolePolicies,
-  stackWithLake,
   synthesized,
-  thrownBy,
   withSecurity,
 } from './test-support';
 

@@ -1,7 +1,8 @@
 import { TerraformOutput } from 'cdktf';
 import { LOG_RETENTION_DAYS, synthesize, synthesizedResource } from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { ALL_RULES, PolicyPack, runRule, stackOf } from '@data-platform/policy';
-import { KEY_ARN, devEnvironment as env, stackWithLake, synthesized, withSecurity } from './test-support';
+import { devEnvironment as env, KEY_ARN, synthesized, withSecurity } from './test-support';
 
 /** The lake and the security configuration in one stack `dev`, checked by the policy pack. */
 function synth() {

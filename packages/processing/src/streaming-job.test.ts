@@ -6,15 +6,21 @@ import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { GlueJob } from '@cdktf/provider-aws/lib/glue-job';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import {
+  addressOf,
+  documentStatements,
   EnvironmentConfig,
   EnvironmentInput,
   LOG_RETENTION_DAYS,
-  PROCESSING_DEFAULTS,
   PlatformError,
+  problemsOf,
+  PROCESSING_DEFAULTS,
+  ref,
+  rolePolicies,
   StreamingJobConfig,
   synthesize,
   synthesizedResource,
 } from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { SCRIPTS_DIR } from './glue-script';
 import { ProcessingSecurity } from './security-configuration';
@@ -28,24 +34,18 @@ import {
 } from './streaming-job';
 import {
   ARTIFACTS_ARN,
+  devEnvironment,
+  jobOf,
   KEY_ARN,
+  layeredStacks,
   OFFLINE,
   PARTITION,
+  prefixHash,
   PROCESSED_ARN,
   ProcessingInput,
-  VIA_S3,
-  addressOf,
-  devEnvironment,
-  documentStatements,
-  jobOf,
-  layeredStacks,
-  prefixHash,
-  problemsOf,
-  ref,
-  rolePolicies,
   scriptHash,
-  stackWithLake,
   synthesized,
+  VIA_S3,
   withSecurity,
 } from './test-support';
 

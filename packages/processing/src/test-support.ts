@@ -1,8 +1,10 @@
 /**
  * Setup shared by the tests of the processing constructs: environments and their processing
- * configs, the stacks a construct is built in (with the lake, and the security configuration jobs,
- * crawlers and sessions run under), and lookups into synthesized Terraform JSON. Only `*.test.ts`
- * files import it; it is not exported from index.ts.
+ * configs, the layered stacks a construct is built in (and the security configuration jobs,
+ * crawlers and sessions run under), and what processing tests expect of the lake's grants. Only
+ * `*.test.ts` files import it; it is not exported from index.ts. Generic lookups into synthesized
+ * JSON and error helpers come from `@data-platform/core`, the lake's stack builders from
+ * `@data-platform/lake`.
  *
  * Stacks take the policy pack as an aspect from the test rather than creating it here: lint lets
  * only `*.test.ts` files import `@data-platform/policy`, and this module cannot be named like a
@@ -11,23 +13,19 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, IAspect, TerraformResource, TerraformStack } from 'cdktf';
+import { TerraformResource, TerraformStack } from 'cdktf';
 import {
   EnvironmentConfig,
   EnvironmentInput,
-  PlatformError,
   PlatformStack,
   ProcessingConfig,
-  policyStatements,
-  ServiceRole,
   synthesize,
   synthesizedResource,
   SynthesizedStack,
   SynthesizedStatement,
-  testApp,
   testEnvironment,
 } from '@data-platform/core';
-import { DataLake, DataLakeProps } from '@data-platform/lake';
+import { DataLake, LakeTestStackOptions, layeredStacks as layeredLakeStacks } from '@data-platform/lake';
 import { SCRIPTS_DIR } from './glue-script';
 import { ProcessingSecurity } from './security-configuration';
 
@@ -77,46 +75,13 @@ export function processingConfig<Section extends ProcessingSection>(section: Sec
   return devEnvironment({ processing }).processing[section].sample as ProcessingConfig[Section][string];
 }
 
-/** Where {@link stackWithLake} and {@link layeredStacks} build their stacks. */
-export interface TestStackOptions {
-  /**
-   * The app the stacks join.
-   * @default a fresh `testApp()`
-   */
-  readonly app?: App;
-  /**
-   * Aspects of every stack built, e.g. `[new PolicyPack()]` from the test file.
-   * @default none
-   */
-  readonly aspects?: readonly IAspect[];
-  /**
-   * Props of the lake besides its config, which is the environment's `lake` section.
-   * @default none
-   */
-  readonly lake?: Omit<DataLakeProps, 'config'>;
-}
-
-/**
- * One stack holding the environment's lake (id `lake`), for the construct under test to join.
- * The stack's id is `id`, by default the environment's name.
- */
-export function stackWithLake(environment: EnvironmentConfig, options: TestStackOptions & { readonly id?: string } = {}) {
-  const stack = new PlatformStack(options.app ?? testApp(), options.id ?? environment.name, { env: environment, aspects: options.aspects });
-  const lake = new DataLake(stack, 'lake', { config: environment.lake, ...options.lake });
-  return { stack, lake };
-}
-
 /**
  * The lake in `<prefix>-lake` and an empty `<prefix>-processing` stack of one app, as the layered
  * layout builds them: the construct under test goes in `stack` and reaches the lake across stacks.
  * `prefix` is by default the environment's name.
  */
-export function layeredStacks(environment: EnvironmentConfig, options: TestStackOptions & { readonly prefix?: string } = {}) {
-  const app = options.app ?? testApp();
-  const prefix = options.prefix ?? environment.name;
-  const { stack: lakeStack, lake } = stackWithLake(environment, { ...options, app, id: `${prefix}-lake` });
-  const stack = new PlatformStack(app, `${prefix}-processing`, { env: environment, aspects: options.aspects });
-  return { app, lakeStack, lake, stack };
+export function layeredStacks(environment: EnvironmentConfig, options: LakeTestStackOptions & { readonly prefix?: string } = {}) {
+  return layeredLakeStacks(environment, 'processing', options);
 }
 
 /** `built` and the processing security configuration (id `security`) in its `stack`, over its `lake`. */
@@ -129,50 +94,8 @@ export function synthesized<Built extends { readonly stack: TerraformStack }>(bu
   return { ...built, ...synthesize(built.stack) };
 }
 
-/** The only resource of `type` whose id contains `part`; throws unless there is exactly one. */
-export function only(tf: SynthesizedStack, type: string, part = ''): Record<string, unknown> {
-  const found = Object.entries(tf.resource?.[type] ?? {}).filter(([id]) => id.includes(part));
-  if (found.length !== 1) throw new Error(`expected one ${type}${part ? ` with "${part}"` : ''}, found ${found.length}`);
-  return found[0][1];
-}
-
-/** The Terraform address `<type>.<id>` of a resource construct. */
-export const addressOf = (resource: TerraformResource) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
-
-/** A Terraform reference: `${<expression>}`, or `${<type>.<id>.<attribute>}` of a resource construct. */
-export function ref(expression: string): string;
-export function ref(resource: TerraformResource, attribute: string): string;
-export function ref(target: string | TerraformResource, attribute?: string): string {
-  return typeof target === 'string' ? `\${${target}}` : `\${${addressOf(target)}.${attribute}}`;
-}
-
 /** The synthesized `aws_glue_job` of an ETL or streaming job. */
 export const jobOf = (tf: SynthesizedStack, job: { readonly job: TerraformResource }) => synthesizedResource(tf, 'aws_glue_job', job.job.friendlyUniqueId);
-
-/** The id of the policy document a `${data.aws_iam_policy_document.<id>.json}` reference names. */
-function documentOf(reference: unknown): string {
-  const document = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(reference))?.[1];
-  if (!document) throw new Error(`${String(reference)} is not a policy document's JSON`);
-  return document;
-}
-
-/** The statements of the policy document a `${data.aws_iam_policy_document.<id>.json}` reference names. */
-export function documentStatements(tf: SynthesizedStack, reference: unknown): SynthesizedStatement[] {
-  return policyStatements(tf, documentOf(reference));
-}
-
-/**
- * Statements of the inline role policies in the stack, by policy name: those of `owner`'s role
- * (a job's, a crawler's, the sessions'), or every one when no owner is given.
- */
-export function rolePolicies(tf: SynthesizedStack, owner?: { readonly role: ServiceRole }): Record<string, SynthesizedStatement[]> {
-  const role = owner && ref(owner.role.role, 'name');
-  return Object.fromEntries(
-    Object.values(tf.resource?.aws_iam_role_policy ?? {})
-      .filter((p) => role === undefined || p.role === role)
-      .map((p) => [p.name as string, documentStatements(tf, p.policy)]),
-  );
-}
 
 /** The 8 hex digits of sha256(`prefix`) that the lake's grant names carry. */
 export const prefixHash = (prefix: string) => createHash('sha256').update(prefix).digest('hex').slice(0, 8);
@@ -205,26 +128,3 @@ export const lakeWrite = (bucketArn: string, prefix: string): SynthesizedStateme
   { sid: 'LocateBucketAndUploads', effect: 'Allow', actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], resources: [bucketArn] },
   { sid: 'EncryptWithLakeKey', effect: 'Allow', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [KEY_ARN], condition: VIA_S3 },
 ];
-
-/** What `fn` throws, or undefined when it returns. */
-export function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** The PlatformError `fn` throws; rethrows any other error and fails when it throws none. */
-function errorOf(fn: () => unknown): PlatformError {
-  const error = thrownBy(fn);
-  if (error instanceof PlatformError) return error;
-  if (error !== undefined) throw error;
-  throw new Error('expected a PlatformError');
-}
-
-/** The lines of the PlatformError `fn` throws: one problem a line. */
-export function problemsOf(fn: () => unknown): string[] {
-  return errorOf(fn).message.split('\n');
-}

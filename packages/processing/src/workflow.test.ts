@@ -3,21 +3,21 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { GlueTrigger } from '@cdktf/provider-aws/lib/glue-trigger';
 import { GlueWorkflow as GlueWorkflowResource } from '@cdktf/provider-aws/lib/glue-workflow';
-import { EnvironmentConfig, SynthesizedStack, WorkflowConfig, synthesize, synthesizedResource, testApp } from '@data-platform/core';
-import { PolicyPack } from '@data-platform/policy';
 import {
-  OFFLINE,
-  ProcessingInput,
   addressOf,
-  devEnvironment as env,
   documentStatements,
-  layeredStacks,
+  EnvironmentConfig,
   problemsOf as problemsThrownBy,
-  processingConfig,
   ref,
-  stackWithLake,
-  synthesized,
-} from './test-support';
+  synthesize,
+  synthesizedResource,
+  SynthesizedStack,
+  testApp,
+  WorkflowConfig,
+} from '@data-platform/core';
+import { stackWithLake } from '@data-platform/lake';
+import { PolicyPack } from '@data-platform/policy';
+import { devEnvironment as env, layeredStacks, OFFLINE, processingConfig, ProcessingInput, synthesized } from './test-support';
 import { GLUE_WORKFLOW, GlueWorkflow, GlueWorkflowProps } from './workflow';
 
 type WorkflowInput = ProcessingInput<'workflows'>;

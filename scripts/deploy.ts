@@ -9,13 +9,10 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { cli, parseArgs } from './lib/cli';
-import { destructiveStatefulChanges, formatSummaries } from './lib/plan-summary';
+import { allowedDestroys, blockedDestroys, formatSummaries, guardMessage } from './lib/plan-summary';
 import { planStack, selectStacks, SelectionError } from './lib/stacks';
 import { synth } from './lib/synth';
 import { applyPlan, checkTerraform, terraformSetup } from './lib/terraform';
-
-/** Lists the stateful addresses a deploy may replace or destroy in a protected environment. */
-export const ALLOW_DESTROY_VARIABLE = 'PLATFORM_ALLOW_DESTROY';
 
 cli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2));
@@ -29,15 +26,8 @@ cli(async () => {
 
   const { summary } = await planStack(setup, stack);
   process.stdout.write(`${formatSummaries([summary])}\n`);
-  const allowed = (process.env[ALLOW_DESTROY_VARIABLE] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const blocked = stack.protect ? destructiveStatefulChanges(summary).filter((a) => !allowed.includes(a)) : [];
-  if (blocked.length > 0) {
-    throw new SelectionError(
-      `refusing to apply: ${stack.name} is protected and the plan replaces or destroys stateful resources:\n` +
-        blocked.map((a) => `  ${a}`).join('\n') +
-        `\nIf this is intended, list them in ${ALLOW_DESTROY_VARIABLE} and run again.`,
-    );
-  }
+  const blocked = blockedDestroys(summary, stack.protect, allowedDestroys());
+  if (blocked.length > 0) throw new SelectionError(`refusing to apply: ${guardMessage(stack.name, blocked)}`);
   const total = Object.values(summary.counts).reduce((a, b) => a + b, 0);
   if (total === 0) {
     process.stdout.write(`${stack.name}: no changes.\n`);

@@ -7,13 +7,14 @@
  */
 import { relative } from 'node:path';
 import { cli, parseArgs } from './lib/cli';
-import { formatSummaries } from './lib/plan-summary';
-import { forEachStack, planStack, selectStacks } from './lib/stacks';
+import { writeFileSync } from 'node:fs';
+import { allowedDestroys, blockedDestroys, formatSummaries, guardMessage, markdownSummary } from './lib/plan-summary';
+import { SelectionError, forEachStack, planStack, selectStacks } from './lib/stacks';
 import { synth } from './lib/synth';
 import { MIRROR_VARIABLE, checkTerraform, terraformSetup } from './lib/terraform';
 
 cli(async () => {
-  const { positional } = parseArgs(process.argv.slice(2));
+  const { positional, flags } = parseArgs(process.argv.slice(2));
   const setup = terraformSetup();
   const version = await checkTerraform(setup.env);
   const result = await synth();
@@ -30,4 +31,17 @@ cli(async () => {
     return summary;
   });
   process.stdout.write(`\n${formatSummaries(summaries)}\n`);
+  const markdown = flags.get('markdown');
+  if (markdown) {
+    writeFileSync(markdown, markdownSummary(`Plan: ${stacks.map((s) => s.name).join(', ')}`, summaries));
+    process.stdout.write(`wrote ${markdown}\n`);
+  }
+  // Protected environments: a plan that would replace or destroy stateful resources fails here,
+  // before anyone can apply it, unless those addresses are allowed on purpose.
+  const allowed = allowedDestroys();
+  const blocked = stacks.flatMap((s, i) => {
+    const addresses = blockedDestroys(summaries[i], s.protect, allowed);
+    return addresses.length > 0 ? [guardMessage(s.name, addresses)] : [];
+  });
+  if (blocked.length > 0) throw new SelectionError(blocked.join('\n'));
 });

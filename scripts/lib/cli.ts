@@ -16,9 +16,16 @@ export function cli(main: () => Promise<void>): void {
   });
 }
 
-/** Splits argv into positional arguments and `--flags`. */
-export function parseArgs(argv: readonly string[]): { positional: string[]; flags: Set<string> } {
+/** Splits argv into positional arguments and `--flag` / `--flag=value` options. */
+export function parseArgs(argv: readonly string[]): { positional: string[]; flags: Map<string, string> } {
   const positional = argv.filter((a) => !a.startsWith('--'));
-  const flags = new Set(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2)));
+  const flags = new Map(
+    argv
+      .filter((a) => a.startsWith('--'))
+      .map((a) => {
+        const [name, ...value] = a.slice(2).split('=');
+        return [name, value.join('=')] as [string, string];
+      }),
+  );
   return { positional, flags };
 }

@@ -1,4 +1,4 @@
-import { changeKind, destructiveStatefulChanges, formatSummaries, summarizePlan } from './plan-summary';
+import { ALLOW_DESTROY_VARIABLE, allowedDestroys, blockedDestroys, changeKind, destructiveStatefulChanges, formatSummaries, guardMessage, markdownSummary, summarizePlan } from './plan-summary';
 
 const plan = {
   resource_changes: [
@@ -50,5 +50,45 @@ describe('plan summary', () => {
 
   test('says so when nothing is replaced or destroyed', () => {
     expect(formatSummaries([summarizePlan('local', { resource_changes: [] })])).toContain('No resource is replaced or destroyed.');
+  });
+});
+
+describe('the guard of protected environments', () => {
+  const summary = summarizePlan('prod-lake', plan, ['aws_kms_key.lake_key', 'aws_s3_bucket.lake_curated_bucket']);
+
+  test('blocks stateful replacements and destroys in a protected stack, unless each is allowed', () => {
+    expect(blockedDestroys(summary, true, [])).toEqual(['aws_kms_key.lake_key', 'aws_s3_bucket.lake_curated_bucket']);
+    expect(blockedDestroys(summary, true, ['aws_kms_key.lake_key'])).toEqual(['aws_s3_bucket.lake_curated_bucket']);
+    expect(blockedDestroys(summary, false, [])).toEqual([]);
+  });
+
+  test('reads the allowed addresses from PLATFORM_ALLOW_DESTROY and says how to use it', () => {
+    expect(allowedDestroys({ [ALLOW_DESTROY_VARIABLE]: ' a.b , c.d,' })).toEqual(['a.b', 'c.d']);
+    expect(allowedDestroys({})).toEqual([]);
+    expect(guardMessage('prod-lake', ['aws_kms_key.lake_key'])).toBe(
+      'prod-lake is protected and the plan replaces or destroys stateful resources:\n  aws_kms_key.lake_key\n' +
+        'If this is intended, list them in PLATFORM_ALLOW_DESTROY (comma-separated) and run again.',
+    );
+  });
+});
+
+describe('the Markdown summary for pull requests', () => {
+  test('tables the counts and raises a caution block for stateful replacements', () => {
+    const md = markdownSummary('Plan: prod', [summarizePlan('prod-lake', plan, ['aws_kms_key.lake_key'])]);
+    expect(md.split('\n').slice(0, 5)).toEqual([
+      '### Plan: prod',
+      '',
+      '| stack | create | update | replace | destroy |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      '| `prod-lake` | 1 | 1 | 2 | 1 |',
+    ]);
+    expect(md).toContain('> [!CAUTION]\n> **Stateful resources would be replaced or destroyed** (data, keys or catalog entries can be lost):\n> - replace `aws_kms_key.lake_key` in `prod-lake`');
+    expect(md).toContain('- destroy `aws_iam_role.y` in `prod-lake`');
+  });
+
+  test('says so when nothing is replaced or destroyed', () => {
+    const md = markdownSummary('Plan: local', [summarizePlan('local', { resource_changes: [] })]);
+    expect(md).toContain('No resource is replaced or destroyed.');
+    expect(md).not.toContain('CAUTION');
   });
 });

@@ -71,3 +71,58 @@ export function formatSummaries(summaries: readonly PlanSummary[]): string {
 export function destructiveStatefulChanges(summary: PlanSummary): string[] {
   return summary.destructive.filter((d) => d.stateful).map((d) => d.address);
 }
+
+/** Lists the stateful addresses a plan may replace or destroy in a protected environment. */
+export const ALLOW_DESTROY_VARIABLE = 'PLATFORM_ALLOW_DESTROY';
+
+/** The addresses listed in {@link ALLOW_DESTROY_VARIABLE} (comma-separated). */
+export function allowedDestroys(vars: NodeJS.ProcessEnv = process.env): string[] {
+  return (vars[ALLOW_DESTROY_VARIABLE] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * The guard of protected environments: the stateful resources a plan would replace or destroy
+ * that nobody allowed. Empty for unprotected stacks (dev may rebuild its data).
+ */
+export function blockedDestroys(summary: PlanSummary, protectedStack: boolean, allowed: readonly string[]): string[] {
+  return protectedStack ? destructiveStatefulChanges(summary).filter((a) => !allowed.includes(a)) : [];
+}
+
+/** The message of a plan the guard stops: what, where, and how to allow it on purpose. */
+export function guardMessage(stack: string, blocked: readonly string[]): string {
+  return (
+    `${stack} is protected and the plan replaces or destroys stateful resources:\n` +
+    blocked.map((a) => `  ${a}`).join('\n') +
+    `\nIf this is intended, list them in ${ALLOW_DESTROY_VARIABLE} (comma-separated) and run again.`
+  );
+}
+
+/**
+ * Summaries as Markdown for a pull-request comment: a table of counts per stack, then a warning
+ * block for every stateful resource replaced or destroyed, then the other destructive changes.
+ */
+export function markdownSummary(title: string, summaries: readonly PlanSummary[]): string {
+  const kinds = ['create', 'update', 'replace', 'destroy'] as const;
+  const lines = [
+    `### ${title}`,
+    '',
+    '| stack | create | update | replace | destroy |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...summaries.map((s) => `| \`${s.stack}\` | ${kinds.map((k) => s.counts[k]).join(' | ')} |`),
+  ];
+  const stateful = summaries.flatMap((s) => s.destructive.filter((d) => d.stateful).map((d) => ({ stack: s.stack, ...d })));
+  const other = summaries.flatMap((s) => s.destructive.filter((d) => !d.stateful).map((d) => ({ stack: s.stack, ...d })));
+  if (stateful.length > 0) {
+    lines.push(
+      '',
+      '> [!CAUTION]',
+      '> **Stateful resources would be replaced or destroyed** (data, keys or catalog entries can be lost):',
+      ...stateful.map((d) => `> - ${d.kind} \`${d.address}\` in \`${d.stack}\``),
+    );
+  }
+  if (other.length > 0) {
+    lines.push('', '<details><summary>Other replaced or destroyed resources</summary>', '', ...other.map((d) => `- ${d.kind} \`${d.address}\` in \`${d.stack}\``), '', '</details>');
+  }
+  if (stateful.length === 0 && other.length === 0) lines.push('', 'No resource is replaced or destroyed.');
+  return `${lines.join('\n')}\n`;
+}

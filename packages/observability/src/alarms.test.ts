@@ -1,5 +1,15 @@
 import { TerraformVariable } from 'cdktf';
-import { ALARM_DEFAULTS, EnvironmentInput, ObservabilityConfig, PlatformStack, synthesize, synthesizedResource, testApp, testEnvironment } from '@data-platform/core';
+import {
+  ALARM_DEFAULTS,
+  EnvironmentInput,
+  errorOf as errorOfConstruction,
+  ObservabilityConfig,
+  PlatformStack,
+  synthesize,
+  synthesizedResource,
+  testApp,
+  testEnvironment,
+} from '@data-platform/core';
 import { PolicyPack } from '@data-platform/policy';
 import {
   ALARM_PERIOD_SECONDS,
@@ -48,12 +58,7 @@ function build(props: Partial<PlatformAlarmsProps> = {}) {
 
 /** The error message of constructing PlatformAlarms with `props`. */
 function errorOf(props: Partial<PlatformAlarmsProps>): string {
-  try {
-    new PlatformAlarms(newStack(), 'alarms', { topicArn: TOPIC, watched: WATCHED, thresholds: THRESHOLDS, ...props });
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('no error');
+  return errorOfConstruction(() => new PlatformAlarms(newStack(), 'alarms', { topicArn: TOPIC, watched: WATCHED, thresholds: THRESHOLDS, ...props })).message;
 }
 
 describe('PlatformAlarms', () => {

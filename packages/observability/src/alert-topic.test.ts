@@ -1,5 +1,13 @@
 import { TerraformOutput } from 'cdktf';
-import { PlatformError, PlatformStack, policyStatements, synthesize, synthesizedResource, testApp, testEnvironment } from '@data-platform/core';
+import {
+  PlatformStack,
+  policyStatements,
+  problemsOf as problemsOfConstruction,
+  synthesize,
+  synthesizedResource,
+  testApp,
+  testEnvironment,
+} from '@data-platform/core';
 import { PolicyPack } from '@data-platform/policy';
 import { ALERT_PUBLISHERS, ALERT_TOPIC_ADDRESS, ALERT_TOPIC_ADMIN_ACTIONS, AlertTopic, AlertTopicProps } from './alert-topic';
 
@@ -15,13 +23,7 @@ function build(props: Partial<AlertTopicProps> = {}, aspects = false) {
 }
 
 function problemsOf(props: Partial<AlertTopicProps>): string[] {
-  try {
-    build(props);
-  } catch (e) {
-    if (e instanceof PlatformError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('expected a PlatformError');
+  return problemsOfConstruction(() => build(props));
 }
 
 const subscriptions = (tf: ReturnType<typeof build>['tf']) => Object.values(tf.resource?.aws_sns_topic_subscription ?? {});

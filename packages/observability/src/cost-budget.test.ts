@@ -1,4 +1,11 @@
-import { BUDGET_DEFAULT_THRESHOLDS, PlatformError, PlatformStack, synthesize, testApp, testEnvironment } from '@data-platform/core';
+import {
+  BUDGET_DEFAULT_THRESHOLDS,
+  PlatformStack,
+  problemsOf as problemsOfConstruction,
+  synthesize,
+  testApp,
+  testEnvironment,
+} from '@data-platform/core';
 import { PolicyPack } from '@data-platform/policy';
 import { AlertTopic } from './alert-topic';
 import { BUDGET_LIMITS, BUDGET_NOTIFICATION_TYPES, CostBudget, CostBudgetProps } from './cost-budget';
@@ -16,13 +23,7 @@ function build(budget: CostBudgetProps['budget'] = BUDGET) {
 }
 
 function problemsOf(budget: CostBudgetProps['budget']): string[] {
-  try {
-    build(budget);
-  } catch (e) {
-    if (e instanceof PlatformError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('expected a PlatformError');
+  return problemsOfConstruction(() => build(budget));
 }
 
 const notification = (notification_type: string, threshold: number) => ({

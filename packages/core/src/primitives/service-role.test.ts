@@ -4,7 +4,15 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { EnvironmentInput } from '../config/schema';
 import { NAME_LIMITS } from '../naming';
 import { PlatformStack } from '../platform-stack';
-import { SynthesizedStack, policyStatements, synthesize, synthesizedResource, testApp, testEnvironment } from '../testing';
+import {
+  documentOf,
+  policyStatements,
+  synthesize,
+  synthesizedResource,
+  SynthesizedStack,
+  testApp,
+  testEnvironment,
+} from '../testing';
 import { ServiceRole } from './service-role';
 
 function stack(overrides: Partial<EnvironmentInput> = {}): PlatformStack {
@@ -13,13 +21,6 @@ function stack(overrides: Partial<EnvironmentInput> = {}): PlatformStack {
 
 function glueRole(s: PlatformStack, name = 'orders-clean-job'): ServiceRole {
   return new ServiceRole(s, 'orders-clean', { layer: 'processing', service: 'glue.amazonaws.com', name, description: 'Runs the orders-clean job.' });
-}
-
-/** The name of the policy document data source whose JSON `reference` (`${data.aws_iam_policy_document.<name>.json}`) is. */
-function documentOf(reference: unknown): string {
-  const document = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(reference))?.[1];
-  if (!document) throw new Error(`${String(reference)} is not a policy document's JSON`);
-  return document;
 }
 
 function roleOf(tf: SynthesizedStack, role: ServiceRole): Record<string, unknown> {

@@ -18,3 +18,6 @@ export * from './config/processing';
 export * from './primitives/service-role';
 export * from './primitives/encrypted';
 export * from './config/observability';
+export * from './config/governance';
+export * from './config/bi';
+export * from './config/ml';

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { ingestionSchema } from './ingestion';
 import { processingSchema } from './processing';
 import { observabilitySchema } from './observability';
+import { governanceSchema } from './governance';
+import { biSchema } from './bi';
+import { mlSchema } from './ml';
 
 /**
  * The environment file's schema: one source for the TypeScript types, the runtime validation
@@ -12,7 +15,7 @@ import { observabilitySchema } from './observability';
  */
 
 /** The layers an environment is split into; later layers extend this list. */
-export const LAYERS = ['lake', 'ingestion', 'processing', 'observability'] as const;
+export const LAYERS = ['lake', 'ingestion', 'processing', 'governance', 'bi', 'ml', 'observability'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** The lake's data zones, in the order data flows through them. */
@@ -80,6 +83,32 @@ const zoneLifecycle = z
   })
   .describe('Lifecycle of one zone bucket.');
 
+/** Glue table names: lowercase letters, digits and "_" (Athena needs no quoting). */
+export const TABLE_NAME_RE = /^[a-z][a-z0-9_]{0,127}$/;
+/** Column types of managed tables: Glue/Hive primitives, or decimal(precision,scale). */
+export const TABLE_COLUMN_TYPES = ['string', 'int', 'bigint', 'smallint', 'tinyint', 'double', 'float', 'boolean', 'date', 'timestamp', 'binary'] as const;
+const DECIMAL_RE = /^decimal\((\d{1,2}),(\d{1,2})\)$/;
+const COLUMN_TYPE_FIX = `use one of ${TABLE_COLUMN_TYPES.join(', ')} or decimal(<precision>,<scale>), e.g. decimal(18,2)`;
+const tableColumn = z.strictObject({
+  name: z.string().regex(/^[a-z_][a-z0-9_]{0,127}$/, { error: 'use a lowercase column name of letters, digits and "_"' }).describe('Column name.'),
+  type: z
+    .string({ error: COLUMN_TYPE_FIX })
+    .refine((t) => (TABLE_COLUMN_TYPES as readonly string[]).includes(t) || (DECIMAL_RE.test(t) && Number(DECIMAL_RE.exec(t)![1]) <= 38 && Number(DECIMAL_RE.exec(t)![2]) <= Number(DECIMAL_RE.exec(t)![1])), { error: COLUMN_TYPE_FIX })
+    .describe('Column type (Glue/Hive).'),
+  comment: z.string().max(255).optional().describe('Shown in the catalog and Athena.'),
+});
+
+const table = z
+  .strictObject({
+    zone: z.enum(ZONES, { error: `use one of ${ZONES.join(', ')}` }).describe('Zone whose database and bucket hold the table.'),
+    prefix: z.string().regex(/^[a-z0-9][a-z0-9_\-/=]*\/$/, { error: 'use a key prefix of lowercase letters, digits, "_", "-", "=" and "/", ending with "/" (e.g. "daily_revenue/")' })
+      .describe('Key prefix of the table\'s Parquet files in the zone bucket.'),
+    description: z.string().max(2048).optional().describe('What the table holds; shown in the catalog.'),
+    columns: z.array(tableColumn).min(1, { error: 'list at least one column (name, type)' }).max(1000).describe('Columns, in order.'),
+    partitionKeys: z.array(tableColumn).max(10).default([]).describe('Partition columns (Hive-style key=value prefixes).'),
+  })
+  .describe('A catalog table managed here (a data product\'s contract), not by a crawler.');
+
 const lake = z
   .strictObject({
     keyDeletionWindowDays: intRange(7, 30, 'Waiting period before the lake KMS key is deleted after it is scheduled for deletion.')
@@ -98,6 +127,10 @@ const lake = z
       })
       .prefault({})
       .describe('Lifecycle per zone.'),
+    tables: z
+      .record(z.string().regex(TABLE_NAME_RE, { error: 'use a table name of lowercase letters, digits and "_", starting with a letter' }), table)
+      .default({})
+      .describe('Catalog tables managed by the lake (Parquet), by table name; governance refers to them as "<zone>.<table>".'),
   })
   .describe('The data lake: KMS key, zone buckets, Athena results, access logs, Glue databases.');
 
@@ -137,6 +170,20 @@ const state = z
   })
   .describe('Remote state: S3 backend, encrypted, with S3 native locking.');
 
+const GITHUB_REPO_RE = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+
+const ci = z
+  .strictObject({
+    repository: z.string().regex(GITHUB_REPO_RE, { error: 'use the GitHub repository as "owner/name"' })
+      .describe('GitHub repository whose workflows deploy this environment (trusted through GitHub OIDC).'),
+    githubEnvironment: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, { error: 'use a GitHub environment name (letters, digits, "_", "." and "-")' }).optional()
+      .describe('GitHub environment (with required reviewers) whose jobs may assume the deploy role. Default: the environment name.'),
+    planRole: roleArn.optional().describe('Read-only role pull requests assume to plan (apps/bootstrap creates it). Unset: pull requests do not plan this environment.'),
+    createOidcProvider: z.boolean({ error: 'use true or false' }).default(true)
+      .describe('Bootstrap creates the account\'s GitHub OIDC provider; false when the account already has one.'),
+  })
+  .describe('Continuous delivery from GitHub: bootstrap trusts these workflows; CI reads the roles from here.');
+
 /** The schema of one `environments/<env>.yaml`. */
 export const environmentSchema = z
   .strictObject({
@@ -175,7 +222,11 @@ export const environmentSchema = z
     lake: lake.prefault({}),
     ingestion: ingestionSchema.prefault({}),
     processing: processingSchema.prefault({}),
+    governance: governanceSchema.optional(),
+    bi: biSchema.optional(),
+    ml: mlSchema.optional(),
     observability: observabilitySchema.prefault({}),
+    ci: ci.optional(),
   })
   .describe('One environment of the data platform: one AWS account, one region.');
 

@@ -1,0 +1,5 @@
+/**
+ * @data-platform/bi
+ * @packageDocumentation
+ */
+export {};

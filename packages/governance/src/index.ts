@@ -1,0 +1,6 @@
+/**
+ * @data-platform/governance: Lake Formation permissions (settings, locations, LF-tags, personas,
+ * data filters, sharing) and Athena workgroups and saved queries.
+ * @packageDocumentation
+ */
+export * from './persona-access';

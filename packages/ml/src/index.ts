@@ -1,0 +1,5 @@
+/**
+ * @data-platform/ml
+ * @packageDocumentation
+ */
+export {};

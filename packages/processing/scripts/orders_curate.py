@@ -6,7 +6,8 @@ the last folder of --source_path (`orders`, or --source_table).
 
 Output, --target_path (e.g. s3://<curated>/daily_revenue/): one row per day with at least one
 order, as Parquet partitioned by order_month (yyyy-MM), cataloged as the table named after the
-path's last folder (`daily_revenue`, or --target_table) in --target_database:
+path's last folder (`daily_revenue`, or --target_table) in --target_database, whose schema the
+environment file declares (lake.tables; this job only adds partitions to it):
 
     order_date          date            the UTC date of the orders
     orders              bigint          orders that count as revenue that day
@@ -197,7 +198,9 @@ def main():
             connection_type="s3",
             path=target_path,
             enableUpdateCatalog=True,
-            updateBehavior="UPDATE_IN_DATABASE",
+            # LOG: add new partitions only. The table's schema is a contract kept in lake.tables
+            # (Terraform); a job that rewrote it would drift from the plan.
+            updateBehavior="LOG",
             partitionKeys=[MONTH],
             transformation_ctx="daily_revenue",
         )

@@ -457,7 +457,7 @@ describe('EtlJob', () => {
 });
 
 describe('job scripts', () => {
-  test.each(['orders_clean.py', 'orders_curate.py'])('%s compiles with python3', (file) => {
+  test.each(['orders_clean.py', 'orders_curate.py', 'customer_features.py'])('%s compiles with python3', (file) => {
     // Compiled into a temporary folder: no __pycache__ is left beside the scripts (they are uploaded as they are).
     const dir = mkdtempSync(join(tmpdir(), 'py-compile-'));
     try {
@@ -480,5 +480,17 @@ describe('job scripts', () => {
     expect(text).toContain('job.commit()');
     expect(text).toMatch(/transformation_ctx="[a-z_]+"/);
     expect(text).toContain('enableUpdateCatalog=True');
+  });
+
+  it('customer_features.py reads only arguments the job passes and rebuilds its table without bookmarks or catalog updates', () => {
+    const text = readFileSync(join(SCRIPTS_DIR, 'customer_features.py'), 'utf8');
+    const required = /args = getResolvedOptions\(sys\.argv, \[([^\]]*)\]\)/.exec(text)![1].split(',').map((s) => s.trim().replace(/"/g, ''));
+    expect(required).toEqual(['JOB_NAME', 'source_path', 'source_database', 'target_path', 'target_database']);
+    for (const name of required.filter((n) => n !== 'JOB_NAME')) expect(PLATFORM_JOB_ARGUMENTS).toContain(`--${name}`);
+    expect(text).toContain('job.init(args["JOB_NAME"], args)');
+    expect(text).toContain('job.commit()');
+    // The table's schema belongs to lake.tables: the script never updates the catalog.
+    expect(text).not.toContain('enableUpdateCatalog');
+    expect(text).not.toMatch(/transformation_ctx=/);
   });
 });

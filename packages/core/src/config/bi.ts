@@ -28,11 +28,12 @@ export const REFRESH_INTERVALS = ['hourly', 'daily', 'weekly'] as const;
 
 const name = () => z.string().regex(DATASET_NAME_RE, { error: DATASET_NAME_FIX });
 const COLUMN_RE = /^[a-z_][a-z0-9_]{0,127}$/;
+const LOOKBACK_FIX = 'use a whole number from 1 to 365';
 const USER_RE = /^[\w+=,.@-]{1,64}(\/[\w+=,.@-]{1,64})?$/;
 
 const group = z
   .strictObject({
-    description: z.string().max(512).optional().describe('Shown in QuickSight.'),
+    description: z.string().max(512, { error: 'use at most 512 characters' }).optional().describe('Shown in QuickSight.'),
     role: z.enum(QUICKSIGHT_ROLES, { error: `use one of ${QUICKSIGHT_ROLES.join(', ')}` }).describe('QuickSight role of the group\'s members.'),
     members: z.array(z.string().regex(USER_RE, { error: 'use a QuickSight user name (e.g. "alice" or "DataAnalyst/alice@example.com")' }))
       .default([]).describe('QuickSight user names (the users exist already, e.g. through SSO).'),
@@ -48,14 +49,14 @@ const dataset = z
   .strictObject({
     table: z.string().regex(TABLE_REF_RE, { error: 'use "<zone>.<table>", a table of lake.tables' }).optional()
       .describe('A table of lake.tables, "<zone>.<table>". Set table or sql.'),
-    sql: z.string().min(1).max(65536).optional().describe('Custom SQL over Athena. Set table or sql.'),
+    sql: z.string().min(1, { error: 'write the query, or use table instead' }).max(65536, { error: 'use at most 65536 characters' }).optional().describe('Custom SQL over Athena. Set table or sql.'),
     columns: z.array(column).min(1, { error: 'list the dataset\'s columns (name, type)' }).describe('Columns of the table or query, with QuickSight types.'),
     importMode: z.enum(['spice', 'direct'], { error: 'use "spice" (imported, refreshed on a schedule) or "direct" (queries Athena each time)' })
       .default(BI_DEFAULTS.importMode).describe('spice: imported into SPICE and refreshed on a schedule; direct: every visual queries Athena.'),
     calculatedFields: z
       .array(z.strictObject({
         name: z.string().regex(COLUMN_RE, { error: 'use a field name (lowercase letters, digits, "_")' }).describe('Field name.'),
-        expression: z.string().min(1).max(4096).describe('QuickSight expression, e.g. "revenue / orders".'),
+        expression: z.string().min(1, { error: 'write a QuickSight expression, e.g. "revenue / orders"' }).max(4096, { error: 'use at most 4096 characters' }).describe('QuickSight expression, e.g. "revenue / orders".'),
       }))
       .default([]).describe('Calculated fields.'),
     rowLevelSecurity: name().optional().describe('A permissions dataset (of this section) restricting rows per group or user. Unset: no row-level security.'),
@@ -67,7 +68,7 @@ const dataset = z
           .describe('Time of day (UTC) of daily and weekly refreshes.'),
         incrementalColumn: z.string().regex(COLUMN_RE, { error: 'use a date column of the dataset' }).optional()
           .describe('A date column: refresh only the last lookbackDays of it. Unset: full refresh.'),
-        lookbackDays: z.number().int().min(1).max(365).default(BI_DEFAULTS.lookbackDays).describe('Days an incremental refresh reloads.'),
+        lookbackDays: z.number({ error: LOOKBACK_FIX }).int({ error: LOOKBACK_FIX }).min(1, { error: LOOKBACK_FIX }).max(365, { error: LOOKBACK_FIX }).default(BI_DEFAULTS.lookbackDays).describe('Days an incremental refresh reloads.'),
       })
       .optional()
       .describe('SPICE refresh schedule. Unset: refreshed only by hand.'),

@@ -63,7 +63,8 @@ const grant = z
 
 const persona = z
   .strictObject({
-    description: z.string().min(1).max(1000).describe('Who this persona is, shown on its role.'),
+    description: z.string().min(1, { error: 'say who this persona is (shown on its role)' }).max(1000, { error: 'use at most 1000 characters' })
+      .describe('Who this persona is, shown on its role.'),
     assumedBy: z
       .array(
         z.string().refine((v) => v === 'account' || PRINCIPAL_ARN_RE.test(v) || (PERSONA_SERVICES as readonly string[]).includes(v), {
@@ -98,7 +99,7 @@ const tableTags = z
 const filter = z
   .strictObject({
     table: tableRef().describe('The table filtered, "<zone>.<table>".'),
-    rowFilter: z.string().min(1).max(2048).describe('Row filter: a SQL WHERE expression (e.g. "country IN (\'DE\', \'FR\')"), or TRUE for every row.'),
+    rowFilter: z.string().min(1, { error: 'write a SQL WHERE expression, or TRUE for every row' }).max(2048, { error: 'use at most 2048 characters' }).describe('Row filter: a SQL WHERE expression (e.g. "country IN (\'DE\', \'FR\')"), or TRUE for every row.'),
     columns: z.array(z.string().regex(COLUMN_RE, { error: 'use a column name of the table' })).min(1, { error: 'list at least one column, or leave columns out for all of them' })
       .optional().describe('Columns visible through the filter. Unset: all columns.'),
   })
@@ -108,7 +109,7 @@ const query = z
   .strictObject({
     file: z.string().regex(SQL_FILE_RE, { error: SQL_FILE_FIX }).describe('SQL file in packages/governance/queries/.'),
     database: z.enum(['raw', 'processed', 'curated'], { error: 'use raw, processed or curated' }).describe('Zone database the query runs in.'),
-    description: z.string().max(1024).optional().describe('Shown in the Athena console.'),
+    description: z.string().max(1024, { error: 'use at most 1024 characters' }).optional().describe('Shown in the Athena console.'),
     personas: z.array(name()).min(1, { error: 'list at least one persona' }).describe('Personas whose workgroups get the query.'),
   })
   .describe('A saved (named) Athena query.');
@@ -116,7 +117,7 @@ const query = z
 const statement = z
   .strictObject({
     file: z.string().regex(SQL_FILE_RE, { error: SQL_FILE_FIX }).describe('SQL file with ? parameters, in packages/governance/queries/.'),
-    description: z.string().max(1024).optional().describe('Shown in the Athena console.'),
+    description: z.string().max(1024, { error: 'use at most 1024 characters' }).optional().describe('Shown in the Athena console.'),
     personas: z.array(name()).min(1, { error: 'list at least one persona' }).describe('Personas whose workgroups get the statement.'),
   })
   .describe('An Athena prepared statement (EXECUTE <name> USING ...).');

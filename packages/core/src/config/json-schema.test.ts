@@ -1,4 +1,7 @@
 import { ENVIRONMENT_SCHEMA_ID, environmentJsonSchema } from './json-schema';
+import { BI_DEFAULTS } from './bi';
+import { ATHENA_MIN_CUTOFF_MB, GOVERNANCE_DEFAULTS } from './governance';
+import { ML_DEFAULTS } from './ml';
 import { ENVIRONMENT_DEFAULTS, LAKE_DEFAULTS, ZONES, ZONE_LIFECYCLE_DEFAULTS } from './schema';
 
 interface JsonSchemaNode {
@@ -70,6 +73,21 @@ describe('environmentJsonSchema', () => {
       const lifecycle = lake.zones.properties?.[zone].properties ?? {};
       for (const [key, value] of Object.entries(ZONE_LIFECYCLE_DEFAULTS)) expect(lifecycle[key].default).toBe(value);
     }
+  });
+
+  it('publishes the documented defaults of the governance, bi and ml sections, and no managed tables by default', () => {
+    const top = schema.properties ?? {};
+    expect(top.lake.properties?.tables.default).toEqual({});
+    const governance = top.governance.properties ?? {};
+    const persona = (governance.personas.additionalProperties as JsonSchemaNode).properties ?? {};
+    expect(governance.hybridAccess.default).toBe(GOVERNANCE_DEFAULTS.hybridAccess);
+    expect(persona.assumedBy.default).toEqual(GOVERNANCE_DEFAULTS.assumedBy);
+    expect(persona.bytesScannedCutoffMb).toMatchObject({ default: GOVERNANCE_DEFAULTS.bytesScannedCutoffMb, minimum: ATHENA_MIN_CUTOFF_MB });
+    const bi = top.bi.properties ?? {};
+    const dataset = (bi.datasets.additionalProperties as JsonSchemaNode).properties ?? {};
+    expect([bi.namespace.default, bi.vpcConnection.default, dataset.importMode.default]).toEqual([BI_DEFAULTS.namespace, BI_DEFAULTS.vpcConnection, BI_DEFAULTS.importMode]);
+    const model = (top.ml.properties?.models.additionalProperties as JsonSchemaNode).properties ?? {};
+    for (const [key, value] of Object.entries(ML_DEFAULTS.endpoint)) expect(model.endpoint.properties?.[key].default).toBe(value);
   });
 
   it('types tags as a map of text to text', () => {

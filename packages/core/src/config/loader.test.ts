@@ -1,5 +1,7 @@
 import { join, relative } from 'node:path';
 import { PlatformError, isPlatformError } from '../errors';
+import { BI_DEFAULTS } from './bi';
+import { GOVERNANCE_DEFAULTS } from './governance';
 import { INGESTION_DEFAULTS } from './ingestion';
 import { PROCESSING_DEFAULTS } from './processing';
 import { ALARM_DEFAULTS } from './observability';
@@ -49,7 +51,7 @@ function expectReadable(error: PlatformError, ...files: string[]): void {
   expect(lines).toHaveLength(error.problems.length);
 }
 
-const TOP_LEVEL_KEYS = 'name, project, stage, account, region, deployRole, state, layout, protect, offline, tags, network, lake, ingestion, processing, observability';
+const TOP_LEVEL_KEYS = 'name, project, stage, account, region, deployRole, state, layout, protect, offline, tags, network, lake, ingestion, processing, governance, bi, ml, observability, ci';
 /** The processing section of a file without one: every kind empty, interactive sessions off. */
 const NO_PROCESSING = {
   jobs: {},
@@ -760,6 +762,7 @@ describe('loadEnvironment', () => {
             processed: { infrequentAccessDays: 90, noncurrentVersionExpirationDays: 90 },
             curated: { infrequentAccessDays: 90, noncurrentVersionExpirationDays: 90 },
           },
+          tables: {},
         },
         ingestion: { streams: {}, databases: {}, saas: {}, events: {}, batch: {} },
         processing: NO_PROCESSING,
@@ -800,6 +803,7 @@ describe('loadEnvironment', () => {
             processed: { infrequentAccessDays: 90, noncurrentVersionExpirationDays: 90 },
             curated: { infrequentAccessDays: 60, noncurrentVersionExpirationDays: 90 },
           },
+          tables: {},
         },
         ingestion: {
           streams: {
@@ -1168,6 +1172,311 @@ describe('parseEnvironment', () => {
     expect(() => parseEnvironment(OFFLINE + body, 'qa.yaml')).toThrow(
       exactly(['qa.yaml: processing.workflows.nightly.steps run in a loop (orders-clean -> orders-clean); remove one of these "after" links']),
     );
+  });
+
+  describe('managed lake tables', () => {
+    const table = (name: string, zone: string, prefix: string) => `    ${name}: { zone: ${zone}, prefix: ${prefix}, columns: [{ name: id, type: bigint }] }\n`;
+
+    it('rejects two tables of one zone whose prefixes overlap, and accepts the same prefix in another zone', () => {
+      const body = `lake:\n  tables:\n${table('orders', 'curated', 'orders/')}${table('orders_daily', 'curated', 'orders/daily/')}${table('orders_raw', 'raw', 'orders/')}${table('returns', 'curated', 'returns/')}`;
+      expect(() => parseEnvironment(OFFLINE + body, 'qa.yaml')).toThrow(
+        exactly([
+          'qa.yaml: lake.tables.orders_daily.prefix is "orders/daily/", which overlaps "orders/" of table orders in the curated zone; '
+            + "Athena reads every file under a table's prefix: give each table a prefix that neither contains nor is inside another's",
+        ]),
+      );
+    });
+
+    it('rejects crawler prefixes containing or inside a managed table of their zone, and accepts them in another zone', () => {
+      const body = [
+        `lake:\n  tables:\n${table('daily_revenue', 'curated', 'sales/daily_revenue/')}processing:`,
+        '  crawlers:',
+        '    curated-sales: { zone: curated, prefixes: [returns/, sales/] }',
+        '    curated-revenue-2026: { zone: curated, prefixes: [sales/daily_revenue/year=2026/] }',
+        '    processed-sales: { zone: processed, prefixes: [sales/] }',
+        '',
+      ].join('\n');
+      const fix = 'the crawler would rewrite a table Terraform manages: remove the prefix from the crawler, or the table from lake.tables';
+      expect(() => parseEnvironment(OFFLINE + body, 'qa.yaml')).toThrow(
+        exactly([
+          `qa.yaml: processing.crawlers.curated-sales.prefixes.1 is "sales/", which overlaps "sales/daily_revenue/" of table daily_revenue of lake.tables in the curated zone; ${fix}`,
+          `qa.yaml: processing.crawlers.curated-revenue-2026.prefixes.0 is "sales/daily_revenue/year=2026/", which overlaps "sales/daily_revenue/" of table daily_revenue of lake.tables in the curated zone; ${fix}`,
+        ]),
+      );
+    });
+
+    it('reports a malformed table prefix once, by the schema', () => {
+      const body = `lake:\n  tables:\n${table('orders', 'curated', 'orders/')}${table('orders_daily', 'curated', 'orders')}`;
+      expect(() => parseEnvironment(OFFLINE + body, 'qa.yaml')).toThrow(
+        exactly([
+          'qa.yaml: lake.tables.orders_daily.prefix is "orders"; use a key prefix of lowercase letters, digits, "_", "-", "=" and "/", ending with "/" (e.g. "daily_revenue/")',
+        ]),
+      );
+    });
+  });
+
+  describe('ci', () => {
+    it("rejects a plan role outside the environment's account", () => {
+      const body = 'ci:\n  repository: acme/data-platform\n  planRole: arn:aws:iam::222222222222:role/adp-plan\n';
+      expect(() => parseEnvironment(OFFLINE + body, 'qa.yaml')).toThrow(
+        exactly(["qa.yaml: ci.planRole is in account 222222222222, not this environment's account 111111111111; use the plan role of account 111111111111 (apps/bootstrap creates it)"]),
+      );
+    });
+
+    it('creates the GitHub OIDC provider by default and leaves the GitHub environment and plan role unset', () => {
+      expect(parseEnvironment(`${OFFLINE}ci:\n  repository: acme/data-platform\n`, 'qa.yaml').ci).toEqual({ repository: 'acme/data-platform', createOidcProvider: true });
+    });
+  });
+
+  describe('a file using every section', () => {
+    // The first entry of each kind sets every field; the second, where there is one, only its required fields.
+    const EVERY_SECTION = `${OFFLINE}${NETWORK}lake:
+  tables:
+    daily_revenue:
+      zone: curated
+      prefix: daily_revenue/
+      description: Revenue per day.
+      columns:
+        - { name: order_date, type: date, comment: Day of the orders. }
+        - { name: revenue, type: "decimal(18,2)" }
+      partitionKeys:
+        - { name: order_month, type: string }
+    customers:
+      zone: curated
+      prefix: customers/
+      columns: [{ name: customer_id, type: bigint }, { name: country, type: string }]
+processing:
+  crawlers:
+    curated-predictions: { zone: curated, prefixes: [predictions/] }
+governance:
+  administrators: [arn:aws:iam::111111111111:role/lake-admin]
+  hybridAccess: true
+  tags:
+    domain: [sales, customer]
+    sensitivity: [internal, pii]
+  databases:
+    curated: { domain: sales, sensitivity: internal }
+  tables:
+    curated.customers:
+      tags: { domain: customer }
+      columns:
+        customer_id: { sensitivity: pii }
+  personas:
+    analysts:
+      description: Analysts.
+      assumedBy: [account, arn:aws:iam::111111111111:role/analyst-sso]
+      grants: [{ tags: { domain: [sales], sensitivity: [internal] }, access: read }]
+      filters: [eu-customers]
+      bytesScannedCutoffMb: 10
+    bi: { description: QuickSight., assumedBy: [quicksight.amazonaws.com], grants: [{ tags: { domain: [sales] } }] }
+    scientists: { description: Data scientists., assumedBy: [sagemaker.amazonaws.com] }
+  filters:
+    eu-customers: { table: curated.customers, rowFilter: "country = 'DE'", columns: [country] }
+    all-revenue: { table: curated.daily_revenue, rowFilter: "TRUE" }
+  queries:
+    revenue: { file: revenue.sql, database: curated, description: Revenue., personas: [analysts] }
+    customers: { file: customers.sql, database: curated, personas: [analysts, scientists] }
+  statements:
+    revenue-for-day: { file: revenue_for_day.sql, description: One day., personas: [analysts] }
+    customer: { file: customer.sql, personas: [scientists] }
+  sharing:
+    finance: { account: "222222222222", database: curated, access: describe }
+    audit: { account: "333333333333", database: processed }
+bi:
+  persona: bi
+  namespace: sales
+  vpcConnection: true
+  groups:
+    analysts: { description: Readers., role: READER, members: [alice, DataAnalyst/bob@example.com] }
+    authors: { role: AUTHOR }
+  datasets:
+    revenue:
+      table: curated.daily_revenue
+      columns: [{ name: order_date, type: DATETIME }, { name: revenue, type: DECIMAL }, { name: order_month, type: STRING }]
+      importMode: spice
+      calculatedFields: [{ name: revenue_k, expression: "{revenue} / 1000" }]
+      rowLevelSecurity: permissions
+      groups: [analysts, authors]
+      refresh: { interval: daily, time: "05:30", incrementalColumn: order_date, lookbackDays: 3 }
+    permissions:
+      sql: SELECT group_name, order_month FROM permissions
+      columns: [{ name: group_name, type: STRING }, { name: order_month, type: STRING }]
+  dashboards:
+    revenue: { definition: revenue.json, datasets: [revenue], groups: [analysts] }
+ml:
+  persona: scientists
+  users: [alice, bob-smith]
+  models:
+    churn:
+      description: Churn in the next 90 days.
+      image: 141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1
+      artifact: ml/churn/model.tar.gz
+      endpoint: { instanceType: ml.m5.large, instances: 2, maxInstances: 4, targetInvocationsPerInstance: 500, dataCapturePercent: 0 }
+      batch:
+        schedule: cron(0 4 * * ? *)
+        input: features/churn/
+        output: predictions/churn/
+        crawler: curated-predictions
+        instanceType: ml.c5.xlarge
+        instances: 2
+        contentType: application/x-parquet
+        timeoutMinutes: 120
+    upsell:
+      image: 141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1
+      artifact: ml/upsell/model.tar.gz
+ci:
+  repository: acme/data-platform
+  githubEnvironment: qa-deploy
+  planRole: arn:aws:iam::111111111111:role/adp-plan
+  createOidcProvider: false
+`;
+    const env = parseEnvironment(EVERY_SECTION, 'qa.yaml');
+
+    it('keeps the managed tables as written, with no partition keys by default', () => {
+      expect(env.lake.tables).toEqual({
+        daily_revenue: {
+          zone: 'curated',
+          prefix: 'daily_revenue/',
+          description: 'Revenue per day.',
+          columns: [
+            { name: 'order_date', type: 'date', comment: 'Day of the orders.' },
+            { name: 'revenue', type: 'decimal(18,2)' },
+          ],
+          partitionKeys: [{ name: 'order_month', type: 'string' }],
+        },
+        customers: {
+          zone: 'curated',
+          prefix: 'customers/',
+          columns: [
+            { name: 'customer_id', type: 'bigint' },
+            { name: 'country', type: 'string' },
+          ],
+          partitionKeys: [],
+        },
+      });
+    });
+
+    it('keeps the governance section as written, filling the defaults of GOVERNANCE_DEFAULTS', () => {
+      expect(env.governance).toEqual({
+        administrators: ['arn:aws:iam::111111111111:role/lake-admin'],
+        hybridAccess: true,
+        tags: { domain: ['sales', 'customer'], sensitivity: ['internal', 'pii'] },
+        databases: { curated: { domain: 'sales', sensitivity: 'internal' } },
+        tables: { 'curated.customers': { tags: { domain: 'customer' }, columns: { customer_id: { sensitivity: 'pii' } } } },
+        personas: {
+          analysts: {
+            description: 'Analysts.',
+            assumedBy: ['account', 'arn:aws:iam::111111111111:role/analyst-sso'],
+            grants: [{ tags: { domain: ['sales'], sensitivity: ['internal'] }, access: 'read' }],
+            filters: ['eu-customers'],
+            bytesScannedCutoffMb: 10,
+          },
+          bi: {
+            description: 'QuickSight.',
+            assumedBy: ['quicksight.amazonaws.com'],
+            grants: [{ tags: { domain: ['sales'] }, access: GOVERNANCE_DEFAULTS.access }],
+            filters: [],
+            bytesScannedCutoffMb: GOVERNANCE_DEFAULTS.bytesScannedCutoffMb,
+          },
+          scientists: {
+            description: 'Data scientists.',
+            assumedBy: ['sagemaker.amazonaws.com'],
+            grants: [],
+            filters: [],
+            bytesScannedCutoffMb: GOVERNANCE_DEFAULTS.bytesScannedCutoffMb,
+          },
+        },
+        filters: {
+          'eu-customers': { table: 'curated.customers', rowFilter: "country = 'DE'", columns: ['country'] },
+          'all-revenue': { table: 'curated.daily_revenue', rowFilter: 'TRUE' },
+        },
+        queries: {
+          revenue: { file: 'revenue.sql', database: 'curated', description: 'Revenue.', personas: ['analysts'] },
+          customers: { file: 'customers.sql', database: 'curated', personas: ['analysts', 'scientists'] },
+        },
+        statements: {
+          'revenue-for-day': { file: 'revenue_for_day.sql', description: 'One day.', personas: ['analysts'] },
+          customer: { file: 'customer.sql', personas: ['scientists'] },
+        },
+        sharing: {
+          finance: { account: '222222222222', database: 'curated', access: 'describe' },
+          audit: { account: '333333333333', database: 'processed', access: 'read' },
+        },
+      });
+    });
+
+    it('keeps the bi section as written, filling the defaults of BI_DEFAULTS', () => {
+      expect(env.bi).toEqual({
+        persona: 'bi',
+        namespace: 'sales',
+        vpcConnection: true,
+        groups: {
+          analysts: { description: 'Readers.', role: 'READER', members: ['alice', 'DataAnalyst/bob@example.com'] },
+          authors: { role: 'AUTHOR', members: [] },
+        },
+        datasets: {
+          revenue: {
+            table: 'curated.daily_revenue',
+            columns: [
+              { name: 'order_date', type: 'DATETIME' },
+              { name: 'revenue', type: 'DECIMAL' },
+              { name: 'order_month', type: 'STRING' },
+            ],
+            importMode: 'spice',
+            calculatedFields: [{ name: 'revenue_k', expression: '{revenue} / 1000' }],
+            rowLevelSecurity: 'permissions',
+            groups: ['analysts', 'authors'],
+            refresh: { interval: 'daily', time: '05:30', incrementalColumn: 'order_date', lookbackDays: 3 },
+          },
+          permissions: {
+            sql: 'SELECT group_name, order_month FROM permissions',
+            columns: [
+              { name: 'group_name', type: 'STRING' },
+              { name: 'order_month', type: 'STRING' },
+            ],
+            importMode: BI_DEFAULTS.importMode,
+            calculatedFields: [],
+            groups: [],
+          },
+        },
+        dashboards: { revenue: { definition: 'revenue.json', datasets: ['revenue'], groups: ['analysts'] } },
+      });
+    });
+
+    it('keeps the ml section as written, leaving out the endpoint and batch predictions of a model without them', () => {
+      expect(env.ml).toEqual({
+        persona: 'scientists',
+        users: ['alice', 'bob-smith'],
+        models: {
+          churn: {
+            description: 'Churn in the next 90 days.',
+            image: '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1',
+            artifact: 'ml/churn/model.tar.gz',
+            endpoint: { instanceType: 'ml.m5.large', instances: 2, maxInstances: 4, targetInvocationsPerInstance: 500, dataCapturePercent: 0 },
+            batch: {
+              schedule: 'cron(0 4 * * ? *)',
+              input: 'features/churn/',
+              output: 'predictions/churn/',
+              crawler: 'curated-predictions',
+              instanceType: 'ml.c5.xlarge',
+              instances: 2,
+              contentType: 'application/x-parquet',
+              timeoutMinutes: 120,
+            },
+          },
+          upsell: { image: '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1', artifact: 'ml/upsell/model.tar.gz' },
+        },
+      });
+    });
+
+    it('keeps the ci section as written', () => {
+      expect(env.ci).toEqual({
+        repository: 'acme/data-platform',
+        githubEnvironment: 'qa-deploy',
+        planRole: 'arn:aws:iam::111111111111:role/adp-plan',
+        createOidcProvider: false,
+      });
+    });
   });
 
   it('asks to indent with spaces when YAML is indented with a tab', () => {

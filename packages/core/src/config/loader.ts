@@ -3,11 +3,14 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { PlatformError, Problem, describeValue } from '../errors';
+import { BI_DEFAULTS } from './bi';
+import { GOVERNANCE_DEFAULTS, TABLE_REF_RE } from './governance';
 import {
   ENVIRONMENT_DEFAULTS,
   EnvironmentConfig,
   RESERVED_TAG_KEYS,
   SOURCE_PREFIXES,
+  ZONES,
   ZONE_LIFECYCLE_DEFAULTS,
   arnAccount,
   cidrProblem,
@@ -232,8 +235,16 @@ function crossFieldProblems(raw: Record<string, unknown>, file: string): Problem
       }
     }
   }
+  problems.push(...lakeTableProblems(raw));
   problems.push(...ingestionProblems(raw));
   problems.push(...processingProblems(raw));
+  problems.push(...governanceProblems(raw, account));
+  problems.push(...biProblems(raw));
+  problems.push(...mlProblems(raw));
+  const ci = fields(raw.ci);
+  if (account && typeof ci?.planRole === 'string' && arnAccount(ci.planRole) && arnAccount(ci.planRole) !== account) {
+    problems.push({ path: 'ci.planRole', message: `is in account ${arnAccount(ci.planRole)}, not this environment's account ${account}; use the plan role of account ${account} (apps/bootstrap creates it)` });
+  }
   return problems;
 }
 
@@ -284,8 +295,6 @@ function processingProblems(raw: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
   const processing = raw.processing as Record<string, unknown> | undefined;
   if (!processing || typeof processing !== 'object') return problems;
-  const entries = (v: unknown): Array<[string, Record<string, unknown>]> =>
-    v && typeof v === 'object' && !Array.isArray(v) ? (Object.entries(v) as Array<[string, Record<string, unknown>]>).filter(([, x]) => x && typeof x === 'object') : [];
   const jobs = new Set(entries(processing.jobs).map(([n]) => n));
   const crawlers = new Set(entries(processing.crawlers).map(([n]) => n));
   const classifiers = new Set(entries(processing.classifiers).map(([n]) => n));
@@ -390,6 +399,410 @@ function findCycle(steps: ReadonlyArray<Record<string, unknown>>): string[] | un
     if (found) return found;
   }
   return undefined;
+}
+
+/*
+ * The checks below read the raw file, before defaults: a value of the wrong type is the schema's
+ * to report, so each helper yields only what has the expected shape and the checks skip the rest.
+ */
+
+type Fields = Record<string, unknown>;
+
+/** `value` as a mapping of fields, or undefined when it is not one. */
+function fields(value: unknown): Fields | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : undefined;
+}
+
+/** The entries of a mapping whose values are mappings themselves. */
+function entries(value: unknown): Array<[string, Fields]> {
+  return Object.entries(fields(value) ?? {}).filter((e): e is [string, Fields] => fields(e[1]) !== undefined);
+}
+
+/** The text items of a list, with their positions. */
+function textItems(value: unknown): Array<[number, string]> {
+  return (Array.isArray(value) ? value : []).flatMap((v, i): Array<[number, string]> => (typeof v === 'string' ? [[i, v]] : []));
+}
+
+/** Names for a message: "a, b", or "none declared". */
+function listed(names: Iterable<string>): string {
+  const all = [...names];
+  return all.length > 0 ? all.join(', ') : 'none declared';
+}
+
+/** True when one key prefix contains the other (or both are the same): their objects mix. */
+function overlaps(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a);
+}
+
+/** A table of `lake.tables` as the cross-field checks need it. */
+interface LakeTable {
+  readonly zone?: string;
+  readonly prefix?: string;
+  /** Names of its columns, then of its partition keys. */
+  readonly columns: readonly string[];
+}
+
+/** The tables of lake.tables, by name. */
+function lakeTables(raw: Fields): Map<string, LakeTable> {
+  const columnNames = (v: unknown) => (Array.isArray(v) ? v : []).map((c) => fields(c)?.name).filter((n): n is string => typeof n === 'string');
+  return new Map(
+    entries(fields(raw.lake)?.tables).map(([name, t]) => [
+      name,
+      {
+        zone: typeof t.zone === 'string' && (ZONES as readonly string[]).includes(t.zone) ? t.zone : undefined,
+        prefix: typeof t.prefix === 'string' ? t.prefix : undefined,
+        columns: [...columnNames(t.columns), ...columnNames(t.partitionKeys)],
+      },
+    ]),
+  );
+}
+
+/**
+ * Looks up a "<zone>.<table>" reference (already of the right shape) in lake.tables: the table, or
+ * the problem (the text after `is <ref>`). A table whose own zone is invalid matches any zone.
+ */
+function resolveTable(ref: string, tables: ReadonlyMap<string, LakeTable>): { table?: LakeTable; problem?: string } {
+  const [zone, name] = ref.split('.');
+  const table = tables.get(name);
+  if (!table) return { problem: `which is not in lake.tables (${listed(tables.keys())}); declare the table there, or name a declared one` };
+  if (table.zone && table.zone !== zone) {
+    return { problem: `but lake.tables.${name} is in the ${table.zone} zone; use "${table.zone}.${name}"` };
+  }
+  return { table };
+}
+
+/** Checks of lake.tables: prefixes of one zone must not mix, and no crawler may catalog a managed table. */
+function lakeTableProblems(raw: Fields): Problem[] {
+  const problems: Problem[] = [];
+  const tables = [...lakeTables(raw)].filter((e): e is [string, LakeTable & { zone: string; prefix: string }] => !!e[1].zone && !!e[1].prefix);
+  tables.forEach(([name, table], i) => {
+    const other = tables.slice(0, i).find(([, t]) => t.zone === table.zone && overlaps(t.prefix, table.prefix));
+    if (other) {
+      problems.push({
+        path: `lake.tables.${name}.prefix`,
+        message: `is "${table.prefix}", which overlaps "${other[1].prefix}" of table ${other[0]} in the ${table.zone} zone; `
+          + 'Athena reads every file under a table\'s prefix: give each table a prefix that neither contains nor is inside another\'s',
+      });
+    }
+  });
+  for (const [name, crawler] of entries(fields(raw.processing)?.crawlers)) {
+    for (const [i, prefix] of textItems(crawler.prefixes)) {
+      const table = tables.find(([, t]) => t.zone === crawler.zone && overlaps(t.prefix, prefix));
+      if (!table) continue;
+      problems.push({
+        path: `processing.crawlers.${name}.prefixes.${i}`,
+        message: `is "${prefix}", which overlaps "${table[1].prefix}" of table ${table[0]} of lake.tables in the ${table[1].zone} zone; `
+          + 'the crawler would rewrite a table Terraform manages: remove the prefix from the crawler, or the table from lake.tables',
+      });
+    }
+  }
+  return problems;
+}
+
+/** LF-tags declared in governance.tags: key -> allowed values. */
+type DeclaredTags = ReadonlyMap<string, readonly string[]>;
+
+/** Problems of one tag key used at `path` with `values` (one value, or a grant's list of values). */
+function tagProblems(path: string, key: string, values: unknown, declared: DeclaredTags): Problem[] {
+  const allowed = declared.get(key);
+  if (!allowed) {
+    return [{ path, message: `is ${describeValue(values)}, but ${key} is not in governance.tags (${listed(declared.keys())}); declare the tag there with its allowed values` }];
+  }
+  const items: Array<[string, string]> = typeof values === 'string' ? [[path, values]] : textItems(values).map(([i, v]) => [`${path}.${i}`, v]);
+  return items
+    .filter(([, v]) => !allowed.includes(v))
+    .map(([at, v]) => ({ path: at, message: `is "${v}", which is not a value of governance.tags.${key} (${allowed.join(', ')}); use one of them, or add it there` }));
+}
+
+/** Problems of an LF-tag assignment `{ key: value }` at `path`. */
+function assignmentProblems(path: string, assignment: unknown, declared: DeclaredTags): Problem[] {
+  return Object.entries(fields(assignment) ?? {}).flatMap(([key, value]) => (typeof value === 'string' ? tagProblems(`${path}.${key}`, key, value, declared) : []));
+}
+
+/** The text values of an LF-tag assignment. */
+function assigned(assignment: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields(assignment) ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/**
+ * Checks of the governance section: tables it tags or filters are in lake.tables, tags are declared
+ * with their values, names it refers to exist, and no filter is made pointless by a tag grant.
+ */
+function governanceProblems(raw: Fields, account: string | undefined): Problem[] {
+  const problems: Problem[] = [];
+  const governance = fields(raw.governance);
+  if (!governance) return problems;
+  const tables = lakeTables(raw);
+  const declared: DeclaredTags = new Map(
+    Object.entries(fields(governance.tags) ?? {})
+      .filter(([, values]) => Array.isArray(values))
+      .map(([key, values]) => [key, textItems(values).map(([, v]) => v)]),
+  );
+  const personas = entries(governance.personas);
+  const filters = new Map(entries(governance.filters));
+
+  textItems(governance.administrators).forEach(([i, arn]) => {
+    const other = arnAccount(arn);
+    if (account && other && other !== account) {
+      problems.push({
+        path: `governance.administrators.${i}`,
+        message: `is in account ${other}, not this environment's account ${account}; use a role of account ${account} (Lake Formation administrators are principals of its own account)`,
+      });
+    }
+  });
+  for (const zone of ZONES) {
+    problems.push(...assignmentProblems(`governance.databases.${zone}`, fields(governance.databases)?.[zone], declared));
+  }
+  for (const [ref, tagged] of entries(governance.tables)) {
+    if (!TABLE_REF_RE.test(ref)) continue;
+    const here = `governance.tables.${ref}`;
+    const [zone, name] = ref.split('.');
+    const table = tables.get(name);
+    if (!table) {
+      problems.push({ path: here, message: `is not in lake.tables (${listed(tables.keys())}); declare the table there, or tag a declared one` });
+    } else if (table.zone && table.zone !== zone) {
+      problems.push({ path: here, message: `is in the ${zone} zone, but lake.tables.${name} is in the ${table.zone} zone; use the key "${table.zone}.${name}"` });
+    }
+    problems.push(...assignmentProblems(`${here}.tags`, tagged.tags, declared));
+    for (const [column, assignment] of Object.entries(fields(tagged.columns) ?? {})) {
+      if (table && (!table.zone || table.zone === zone) && !table.columns.includes(column)) {
+        problems.push({ path: `${here}.columns.${column}`, message: `is not a column of lake.tables.${name} (${listed(table.columns)}); use one of its columns or partition keys` });
+      }
+      problems.push(...assignmentProblems(`${here}.columns.${column}`, assignment, declared));
+    }
+  }
+  /** The tables filters apply to, resolved; undefined when the reference is wrong (reported below). */
+  const filtered = new Map<string, { ref: string; table: LakeTable }>();
+  for (const [name, filter] of filters) {
+    if (typeof filter.table !== 'string' || !TABLE_REF_RE.test(filter.table)) continue;
+    const here = `governance.filters.${name}`;
+    const { table, problem } = resolveTable(filter.table, tables);
+    if (!table) {
+      problems.push({ path: `${here}.table`, message: `is "${filter.table}", ${problem}` });
+      continue;
+    }
+    filtered.set(name, { ref: filter.table, table });
+    for (const [i, column] of textItems(filter.columns)) {
+      if (!table.columns.includes(column)) {
+        problems.push({ path: `${here}.columns.${i}`, message: `is "${column}", which is not a column of ${filter.table} (${listed(table.columns)}); use one of its columns or partition keys` });
+      }
+    }
+  }
+  /** A table's LF-tags: its database's, overridden by its own. */
+  const effectiveTags = (ref: string): Record<string, string> => {
+    const zone = ref.split('.')[0];
+    return { ...assigned(fields(governance.databases)?.[zone]), ...assigned(fields(fields(governance.tables)?.[ref])?.tags) };
+  };
+  for (const [persona, p] of personas) {
+    const here = `governance.personas.${persona}`;
+    const grants = (Array.isArray(p.grants) ? p.grants : []).map(fields);
+    grants.forEach((grant, i) => {
+      for (const [key, values] of Object.entries(fields(grant?.tags) ?? {})) {
+        if (Array.isArray(values)) problems.push(...tagProblems(`${here}.grants.${i}.tags.${key}`, key, values, declared));
+      }
+    });
+    for (const [i, name] of textItems(p.filters)) {
+      if (!filters.has(name)) {
+        problems.push({ path: `${here}.filters.${i}`, message: `is "${name}", which is not in governance.filters (${listed(filters.keys())}); declare the filter there` });
+        continue;
+      }
+      const target = filtered.get(name);
+      if (!target) continue;
+      const tags = effectiveTags(target.ref);
+      // A read or write grant gives SELECT on every table its expression matches; LF grants add up.
+      const j = grants.findIndex((g) => {
+        const access = g?.access ?? GOVERNANCE_DEFAULTS.access;
+        const expression = Object.entries(fields(g?.tags) ?? {});
+        return (access === 'read' || access === 'write') && expression.length > 0
+          && expression.every(([key, values]) => Array.isArray(values) && tags[key] !== undefined && values.includes(tags[key]));
+      });
+      if (j >= 0) {
+        const shown = Object.entries(tags).map(([k, v]) => `${k}: ${v}`).join(', ');
+        problems.push({
+          path: `${here}.filters.${i}`,
+          message: `is "${name}", which restricts nothing: grants.${j} already gives ${persona} SELECT on the whole of ${target.ref} (tagged ${shown}); `
+            + 'remove the filter, or narrow the grant\'s tags so the table falls outside them',
+        });
+      }
+    }
+  }
+  const personaNames = personas.map(([n]) => n);
+  for (const kind of ['queries', 'statements']) {
+    for (const [name, q] of entries(governance[kind])) {
+      for (const [i, persona] of textItems(q.personas)) {
+        if (!personaNames.includes(persona)) {
+          problems.push({ path: `governance.${kind}.${name}.personas.${i}`, message: `is "${persona}", which is not in governance.personas (${listed(personaNames)}); declare the persona there` });
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Checks that the persona a section (bi, ml) runs as exists and its role trusts the service.
+ * @returns the problems, reported at `<section>` or `<section>.persona`
+ */
+function personaProblems(raw: Fields, section: 'bi' | 'ml', service: string, role: string): Problem[] {
+  const persona = fields(raw[section])?.persona;
+  const governance = fields(raw.governance);
+  if (!governance) {
+    const shown = typeof persona === 'string' ? persona : '<persona>';
+    return [{ path: section, message: `needs a governance section with the persona ${role}; add governance.personas.${shown}` }];
+  }
+  if (typeof persona !== 'string') return [];
+  const personas = entries(governance.personas);
+  const found = personas.find(([n]) => n === persona)?.[1];
+  if (!found) {
+    return [{
+      path: `${section}.persona`,
+      message: `is "${persona}", which is not in governance.personas (${listed(personas.map(([n]) => n))}); declare it there, with assumedBy: [${service}]`,
+    }];
+  }
+  const assumedBy = found.assumedBy ?? [...GOVERNANCE_DEFAULTS.assumedBy];
+  if (!Array.isArray(assumedBy) || assumedBy.includes(service)) return [];
+  const shown = `${describeValue(assumedBy)}${found.assumedBy === undefined ? ', the default' : ''}`;
+  return [{
+    path: `${section}.persona`,
+    message: `is "${persona}", whose role ${service} may not assume (governance.personas.${persona}.assumedBy is ${shown}); add ${service} to that assumedBy`,
+  }];
+}
+
+/** Checks of the bi section: its persona, network, and the tables, columns, datasets and groups it names. */
+function biProblems(raw: Fields): Problem[] {
+  const problems: Problem[] = [];
+  const bi = fields(raw.bi);
+  if (!bi) return problems;
+  problems.push(...personaProblems(raw, 'bi', 'quicksight.amazonaws.com', 'QuickSight queries as'));
+  if (bi.vpcConnection === true && !raw.network) {
+    problems.push({
+      path: 'bi.vpcConnection',
+      message: 'is true, but the file has no network section; add network.vpcId, network.vpcCidr and network.subnets, or set vpcConnection: false',
+    });
+  }
+  const tables = lakeTables(raw);
+  const groups = entries(bi.groups).map(([n]) => n);
+  const datasets = entries(bi.datasets);
+  const datasetNames = datasets.map(([n]) => n);
+  const groupProblems = (path: string, value: unknown) =>
+    textItems(value)
+      .filter(([, g]) => !groups.includes(g))
+      .map(([i, g]) => ({ path: `${path}.${i}`, message: `is "${g}", which is not in bi.groups (${listed(groups)}); declare the group there` }));
+
+  for (const [name, ds] of datasets) {
+    const here = `bi.datasets.${name}`;
+    const columns = (Array.isArray(ds.columns) ? ds.columns : []).map(fields);
+    const columnNames = columns.map((c) => c?.name).filter((n): n is string => typeof n === 'string');
+    if (ds.table !== undefined && ds.sql !== undefined) {
+      problems.push({ path: here, message: 'has both table and sql; keep one: table for a table of lake.tables, sql for a custom query' });
+    } else if (ds.table === undefined && ds.sql === undefined) {
+      problems.push({ path: here, message: 'has neither table nor sql; set table ("<zone>.<table>" of lake.tables) or sql (a custom query)' });
+    } else if (typeof ds.table === 'string' && TABLE_REF_RE.test(ds.table)) {
+      const { table, problem } = resolveTable(ds.table, tables);
+      if (!table) problems.push({ path: `${here}.table`, message: `is "${ds.table}", ${problem}` });
+      columns.forEach((c, i) => {
+        if (table && typeof c?.name === 'string' && !table.columns.includes(c.name)) {
+          problems.push({ path: `${here}.columns.${i}.name`, message: `is "${c.name}", which is not a column of ${ds.table} (${listed(table.columns)}); use one of its columns or partition keys` });
+        }
+      });
+    }
+    (Array.isArray(ds.calculatedFields) ? ds.calculatedFields : []).map(fields).forEach((f, i) => {
+      if (typeof f?.name === 'string' && columnNames.includes(f.name)) {
+        problems.push({ path: `${here}.calculatedFields.${i}.name`, message: `is "${f.name}", the name of a column of this dataset; give the calculated field another name` });
+      }
+    });
+    if (typeof ds.rowLevelSecurity === 'string') {
+      if (ds.rowLevelSecurity === name) {
+        problems.push({ path: `${here}.rowLevelSecurity`, message: `is "${name}", this dataset itself; name a separate permissions dataset of bi.datasets (the rows each group or user may see)` });
+      } else if (!datasetNames.includes(ds.rowLevelSecurity)) {
+        problems.push({
+          path: `${here}.rowLevelSecurity`,
+          message: `is "${ds.rowLevelSecurity}", which is not in bi.datasets (${listed(datasetNames)}); declare the permissions dataset there`,
+        });
+      }
+    }
+    problems.push(...groupProblems(`${here}.groups`, ds.groups));
+    const refresh = fields(ds.refresh);
+    if (!refresh) continue;
+    const importMode = ds.importMode ?? BI_DEFAULTS.importMode;
+    if (importMode === 'direct') {
+      problems.push({
+        path: `${here}.refresh`,
+        message: 'is set, but importMode is "direct": every visual queries Athena, so there is no SPICE copy to refresh; remove refresh, or set importMode: spice',
+      });
+    } else if (typeof refresh.incrementalColumn === 'string') {
+      const column = columns.find((c) => c?.name === refresh.incrementalColumn);
+      if (!column) {
+        problems.push({
+          path: `${here}.refresh.incrementalColumn`,
+          message: `is "${refresh.incrementalColumn}", which is not a column of this dataset (${listed(columnNames)}); use one of its DATETIME columns`,
+        });
+      } else if (typeof column.type === 'string' && column.type !== 'DATETIME') {
+        problems.push({
+          path: `${here}.refresh.incrementalColumn`,
+          message: `is "${refresh.incrementalColumn}", a column of type ${column.type}; use a DATETIME column of this dataset (an incremental refresh reloads a window of dates)`,
+        });
+      }
+    }
+  }
+  for (const [name, dashboard] of entries(bi.dashboards)) {
+    const here = `bi.dashboards.${name}`;
+    for (const [i, ds] of textItems(dashboard.datasets)) {
+      if (!datasetNames.includes(ds)) {
+        problems.push({ path: `${here}.datasets.${i}`, message: `is "${ds}", which is not in bi.datasets (${listed(datasetNames)}); declare the dataset there` });
+      }
+    }
+    problems.push(...groupProblems(`${here}.groups`, dashboard.groups));
+  }
+  return problems;
+}
+
+/** Checks of the ml section: its persona and network, and each batch prediction's prefixes and crawler. */
+function mlProblems(raw: Fields): Problem[] {
+  const problems: Problem[] = [];
+  const ml = fields(raw.ml);
+  if (!ml) return problems;
+  problems.push(...personaProblems(raw, 'ml', 'sagemaker.amazonaws.com', 'Studio apps run as'));
+  if (!raw.network) {
+    problems.push({
+      path: 'ml',
+      message: 'declares a SageMaker Studio domain, which runs VPC-only, but the file has no network section; add network.vpcId, network.vpcCidr and network.subnets',
+    });
+  }
+  const crawlers = new Map(entries(fields(raw.processing)?.crawlers));
+  for (const [name, model] of entries(ml.models)) {
+    const batch = fields(model.batch);
+    if (!batch) continue;
+    const here = `ml.models.${name}.batch`;
+    const output = typeof batch.output === 'string' ? batch.output : undefined;
+    if (typeof batch.crawler === 'string') {
+      const crawler = crawlers.get(batch.crawler);
+      const prefixes = textItems(crawler?.prefixes).map(([, p]) => p);
+      if (!crawler) {
+        problems.push({
+          path: `${here}.crawler`,
+          message: `is "${batch.crawler}", which is not in processing.crawlers (${listed(crawlers.keys())}); declare a crawler of the curated zone over batch.output there`,
+        });
+      } else if (typeof crawler.zone === 'string' && crawler.zone !== 'curated') {
+        problems.push({
+          path: `${here}.crawler`,
+          message: `is "${batch.crawler}", a crawler of the ${crawler.zone} zone; use a crawler of the curated zone, where predictions are written`,
+        });
+      } else if (output && prefixes.length > 0 && !prefixes.some((p) => output.startsWith(p))) {
+        problems.push({
+          path: `${here}.crawler`,
+          message: `is "${batch.crawler}", which crawls ${prefixes.join(', ')} but not batch.output "${output}"; add "${output}" to processing.crawlers.${batch.crawler}.prefixes, or use a crawler over it`,
+        });
+      }
+    }
+    if (output && typeof batch.input === 'string' && overlaps(output, batch.input)) {
+      problems.push({
+        path: `${here}.output`,
+        message: `is "${output}", which overlaps batch.input "${batch.input}"; use prefixes that do not contain one another, so predictions never mix with the features they are scored from`,
+      });
+    }
+  }
+  return problems;
 }
 
 /** Turns one zod issue of `file` (parsed as `raw`) into user-facing problems. */

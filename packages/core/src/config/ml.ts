@@ -63,7 +63,7 @@ const batch = z
 
 const model = z
   .strictObject({
-    description: z.string().max(1000).optional().describe('What the model predicts; shown on the registry group.'),
+    description: z.string().max(1000, { error: 'use at most 1000 characters' }).optional().describe('What the model predicts; shown on the registry group.'),
     image: z.string().regex(IMAGE_RE, { error: 'use an ECR image URI with a tag or digest, e.g. "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1"' })
       .describe('Inference container image.'),
     artifact: z.string().regex(/^[a-z0-9][a-z0-9_\-/=.]*\.tar\.gz$/, { error: 'use a key in the lake\'s artifacts bucket ending in .tar.gz, e.g. "ml/churn/model.tar.gz"' })

@@ -26,10 +26,15 @@ describe('documented defaults', () => {
     expect({ project, stage, layout, protect, offline }).toEqual(ENVIRONMENT_DEFAULTS);
   });
 
-  it('fills the lake section with LAKE_DEFAULTS', () => {
-    const { zones, ...lake } = env.lake;
+  it('fills the lake section with LAKE_DEFAULTS and no managed tables', () => {
+    const { zones, tables, ...lake } = env.lake;
     expect(lake).toEqual(LAKE_DEFAULTS);
     expect(Object.keys(zones)).toEqual([...ZONES]);
+    expect(tables).toEqual({});
+  });
+
+  it('leaves the optional governance, bi, ml and ci sections unset', () => {
+    expect([env.governance, env.bi, env.ml, env.ci]).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it.each(ZONES)('fills the %s zone with ZONE_LIFECYCLE_DEFAULTS and no archive or expiration', (zone) => {

@@ -88,14 +88,16 @@ export const TABLE_NAME_RE = /^[a-z][a-z0-9_]{0,127}$/;
 /** Column types of managed tables: Glue/Hive primitives, or decimal(precision,scale). */
 export const TABLE_COLUMN_TYPES = ['string', 'int', 'bigint', 'smallint', 'tinyint', 'double', 'float', 'boolean', 'date', 'timestamp', 'binary'] as const;
 const DECIMAL_RE = /^decimal\((\d{1,2}),(\d{1,2})\)$/;
-const COLUMN_TYPE_FIX = `use one of ${TABLE_COLUMN_TYPES.join(', ')} or decimal(<precision>,<scale>), e.g. decimal(18,2)`;
+/** Complex Hive types (array<...>, map<...,...>, struct<...>), checked for shape only. */
+const COMPLEX_RE = /^(array|map|struct)<[a-z0-9_<>,:() ]+>$/;
+const COLUMN_TYPE_FIX = `use one of ${TABLE_COLUMN_TYPES.join(', ')}, decimal(<precision>,<scale>) (e.g. decimal(18,2)) or a complex type such as map<string,bigint>`;
 const tableColumn = z.strictObject({
   name: z.string().regex(/^[a-z_][a-z0-9_]{0,127}$/, { error: 'use a lowercase column name of letters, digits and "_"' }).describe('Column name.'),
   type: z
     .string({ error: COLUMN_TYPE_FIX })
-    .refine((t) => (TABLE_COLUMN_TYPES as readonly string[]).includes(t) || (DECIMAL_RE.test(t) && Number(DECIMAL_RE.exec(t)![1]) <= 38 && Number(DECIMAL_RE.exec(t)![2]) <= Number(DECIMAL_RE.exec(t)![1])), { error: COLUMN_TYPE_FIX })
+    .refine((t) => (TABLE_COLUMN_TYPES as readonly string[]).includes(t) || COMPLEX_RE.test(t) || (DECIMAL_RE.test(t) && Number(DECIMAL_RE.exec(t)![1]) <= 38 && Number(DECIMAL_RE.exec(t)![2]) <= Number(DECIMAL_RE.exec(t)![1])), { error: COLUMN_TYPE_FIX })
     .describe('Column type (Glue/Hive).'),
-  comment: z.string().max(255).optional().describe('Shown in the catalog and Athena.'),
+  comment: z.string().max(255, { error: 'use at most 255 characters' }).optional().describe('Shown in the catalog and Athena.'),
 });
 
 const table = z
@@ -103,9 +105,9 @@ const table = z
     zone: z.enum(ZONES, { error: `use one of ${ZONES.join(', ')}` }).describe('Zone whose database and bucket hold the table.'),
     prefix: z.string().regex(/^[a-z0-9][a-z0-9_\-/=]*\/$/, { error: 'use a key prefix of lowercase letters, digits, "_", "-", "=" and "/", ending with "/" (e.g. "daily_revenue/")' })
       .describe('Key prefix of the table\'s Parquet files in the zone bucket.'),
-    description: z.string().max(2048).optional().describe('What the table holds; shown in the catalog.'),
-    columns: z.array(tableColumn).min(1, { error: 'list at least one column (name, type)' }).max(1000).describe('Columns, in order.'),
-    partitionKeys: z.array(tableColumn).max(10).default([]).describe('Partition columns (Hive-style key=value prefixes).'),
+    description: z.string().max(2048, { error: 'use at most 2048 characters' }).optional().describe('What the table holds; shown in the catalog.'),
+    columns: z.array(tableColumn).min(1, { error: 'list at least one column (name, type)' }).max(1000, { error: 'use at most 1000 columns' }).describe('Columns, in order.'),
+    partitionKeys: z.array(tableColumn).max(10, { error: 'use at most 10 partition keys' }).default([]).describe('Partition columns (Hive-style key=value prefixes).'),
   })
   .describe('A catalog table managed here (a data product\'s contract), not by a crawler.');
 

@@ -2,6 +2,15 @@
  * `nx run data-platform:deploy -- <stack>` (or `npm run deploy -- <stack>`): plans one stack,
  * shows the summary, and applies exactly that plan file after confirmation.
  *
+ * `npm run deploy -- <env|stack>... --plan-dir=<dir>` applies plans saved earlier by
+ * `npm run plan -- <env> --out=<dir>` instead (the deploy workflow: plan in one job, review,
+ * apply in the next), against the synthesis already in cdktf.out (the one that was planned; it is
+ * not synthesized again). Every selected stack needs its saved plan; a plan whose stack's
+ * cdk.tf.json changed since is refused (lib/saved-plans.ts). Every plan is checked before any
+ * is applied; they apply in the manifest's order, a layer before the layers that read it.
+ * With `--check` the saved plans are checked as for an apply and nothing is applied: exit 0 when
+ * applying them would change nothing, 2 when it would (resources or outputs), 1 when refused.
+ *
  * - Offline stacks cannot be deployed (mock credentials).
  * - In a protected environment, a plan that replaces or destroys a stateful resource is refused
  *   unless every such address is listed in PLATFORM_ALLOW_DESTROY (comma-separated).
@@ -10,12 +19,14 @@
 import { createInterface } from 'node:readline/promises';
 import { cli, parseArgs } from './lib/cli';
 import { allowedDestroys, blockedDestroys, formatSummaries, guardMessage } from './lib/plan-summary';
+import { CHANGES_EXIT_CODE, appliesChanges, applySavedPlans, checkSavedPlans } from './lib/saved-plans';
 import { planStack, selectStacks, SelectionError } from './lib/stacks';
-import { synth } from './lib/synth';
+import { DEFAULT_OUTDIR, readStacks, synth } from './lib/synth';
 import { applyPlan, checkTerraform, terraformSetup } from './lib/terraform';
 
 cli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2));
+  if (flags.has('plan-dir')) return deploySaved(positional, flags);
   if (positional.length !== 1) throw new SelectionError('name exactly one stack to deploy, e.g. `npm run deploy -- dev-lake`');
   const setup = terraformSetup();
   await checkTerraform(setup.env);
@@ -24,24 +35,56 @@ cli(async () => {
   if (!stack) throw new SelectionError(`"${positional[0]}" is not a stack; deploy one stack at a time (${result.stacks.map((s) => s.name).join(', ')})`);
   if (stack.offline) throw new SelectionError(`${stack.name} belongs to an offline environment (mock credentials); it can be planned, not deployed`);
 
-  const { summary } = await planStack(setup, stack);
+  const { summary, plan } = await planStack(setup, stack);
   process.stdout.write(`${formatSummaries([summary])}\n`);
   const blocked = blockedDestroys(summary, stack.protect, allowedDestroys());
   if (blocked.length > 0) throw new SelectionError(`refusing to apply: ${guardMessage(stack.name, blocked)}`);
-  const total = Object.values(summary.counts).reduce((a, b) => a + b, 0);
-  if (total === 0) {
+  if (!appliesChanges(plan)) {
     process.stdout.write(`${stack.name}: no changes.\n`);
     return;
   }
-  if (!flags.has('yes')) {
-    if (!process.stdin.isTTY) throw new SelectionError('no terminal to confirm on; review the plan and pass --yes to apply it');
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    const answer = await rl.question(`Type the stack name (${stack.name}) to apply this plan: `);
-    rl.close();
-    if (answer.trim() !== stack.name) {
-      process.stdout.write('Not applied.\n');
-      return;
-    }
-  }
+  if (!(await confirmed(flags, stack.name, `Type the stack name (${stack.name}) to apply this plan: `))) return;
   process.stdout.write(await applyPlan(setup, stack.dir));
 });
+
+async function deploySaved(selectors: readonly string[], flags: Map<string, string>): Promise<void> {
+  const planDir = flags.get('plan-dir');
+  if (!planDir) throw new SelectionError('--plan-dir needs the directory of the saved plans, e.g. --plan-dir=plans/dev');
+  if (selectors.length === 0) throw new SelectionError(`name the environment or stacks to apply, e.g. \`npm run deploy -- dev --plan-dir=${planDir}\``);
+  const synthesized = readStacks(DEFAULT_OUTDIR);
+  const stacks = selectStacks(synthesized, selectors);
+  const offline = stacks.filter((s) => s.offline).map((s) => s.name);
+  if (offline.length > 0) throw new SelectionError(`${offline.join(', ')} belong to an offline environment (mock credentials); they can be planned, not deployed`);
+
+  const { plans, problems } = checkSavedPlans(planDir, stacks, synthesized, allowedDestroys());
+  if (problems.length > 0) throw new SelectionError(`refusing to apply; nothing was applied:\n${problems.join('\n')}`);
+  process.stdout.write(`${formatSummaries(plans.map((p) => p.summary))}\n`);
+  const changing = plans.filter((p) => p.changes).map((p) => p.stack.name);
+  if (flags.has('check')) {
+    process.stdout.write(`Saved plans accepted; ${changing.length > 0 ? `applying them changes ${changing.join(', ')}` : 'applying them changes nothing'}.\n`);
+    process.exitCode = changing.length > 0 ? CHANGES_EXIT_CODE : 0;
+    return;
+  }
+  if (changing.length === 0) {
+    process.stdout.write(`${stacks.map((s) => s.name).join(', ')}: no changes.\n`);
+    return;
+  }
+  const setup = terraformSetup();
+  await checkTerraform(setup.env);
+  const word = selectors.join(' ');
+  if (!(await confirmed(flags, word, `Type "${word}" to apply these saved plans: `))) return;
+  const applied = await applySavedPlans(setup, plans, (text) => process.stdout.write(text));
+  process.stdout.write(`Applied ${applied.length} saved plan${applied.length === 1 ? '' : 's'}: ${applied.join(', ')}.\n`);
+}
+
+/** `--yes`, or the user types `word` at the terminal; refuses without a terminal. */
+async function confirmed(flags: Map<string, string>, word: string, question: string): Promise<boolean> {
+  if (flags.has('yes')) return true;
+  if (!process.stdin.isTTY) throw new SelectionError('no terminal to confirm on; review the plan and pass --yes to apply it');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(question);
+  rl.close();
+  if (answer.trim() === word) return true;
+  process.stdout.write('Not applied.\n');
+  return false;
+}

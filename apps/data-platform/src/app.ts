@@ -3,13 +3,25 @@
  *
  * - `PLATFORM_ENVIRONMENTS=local,dev` limits it to those environments (default: every file).
  * - `PLATFORM_ENV_DIR` reads environment files from another directory (default: environments/).
+ * - `PLATFORM_CREDENTIALS=ambient` makes online stacks use the credentials Terraform runs with
+ *   instead of assuming the deploy role (CI jobs that hold their role through OIDC).
  *
  * Bad input prints one line per problem (file, field, fix) and exits 1, without a stack trace.
  */
 import { App } from 'cdktf';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PLATFORM_MANIFEST, isPlatformError, loadEnvironments, platformManifest } from '@data-platform/core';
+import {
+  CREDENTIALS_VARIABLE,
+  CREDENTIAL_MODES,
+  CredentialMode,
+  PLATFORM_MANIFEST,
+  PLATFORM_STACK_DEFAULTS,
+  PlatformError,
+  isPlatformError,
+  loadEnvironments,
+  platformManifest,
+} from '@data-platform/core';
 import { PolicyPack, PolicyViolationError, formatSuppressions } from '@data-platform/policy';
 import { buildEnvironment } from './environment';
 
@@ -17,9 +29,13 @@ import { buildEnvironment } from './environment';
 export const ENVIRONMENTS_DIR = join(__dirname, '..', '..', '..', 'environments');
 
 /** Reads the environment selection from process variables. */
-export function selection(vars: NodeJS.ProcessEnv = process.env): { dir: string; names?: string[] } {
+export function selection(vars: NodeJS.ProcessEnv = process.env): { dir: string; names?: string[]; credentials: CredentialMode } {
   const names = vars.PLATFORM_ENVIRONMENTS?.split(',').map((s) => s.trim()).filter(Boolean);
-  return { dir: vars.PLATFORM_ENV_DIR ?? ENVIRONMENTS_DIR, names: names && names.length > 0 ? names : undefined };
+  const credentials = vars[CREDENTIALS_VARIABLE] ?? PLATFORM_STACK_DEFAULTS.credentials;
+  if (!(CREDENTIAL_MODES as readonly string[]).includes(credentials)) {
+    throw new PlatformError('environment variable', [{ path: CREDENTIALS_VARIABLE, message: `is ${JSON.stringify(credentials)}; use ${CREDENTIAL_MODES.join(' or ')}, or leave it unset` }]);
+  }
+  return { dir: vars.PLATFORM_ENV_DIR ?? ENVIRONMENTS_DIR, names: names && names.length > 0 ? names : undefined, credentials: credentials as CredentialMode };
 }
 
 /**
@@ -28,10 +44,10 @@ export function selection(vars: NodeJS.ProcessEnv = process.env): { dir: string;
  * failure stops synthesis with one line per failure.
  */
 export function main(): void {
-  const { dir, names } = selection();
+  const { dir, names, credentials } = selection();
   const app = new App();
   const policy = new PolicyPack();
-  const built = loadEnvironments(dir, names).map((env) => buildEnvironment(app, env, { aspects: [policy] }));
+  const built = loadEnvironments(dir, names).map((env) => buildEnvironment(app, env, { aspects: [policy], credentials }));
   try {
     app.synth();
   } catch (e) {

@@ -57,12 +57,17 @@ describe('building an environment', () => {
 });
 
 describe('environment selection', () => {
-  test('defaults to every file in environments/', () => {
-    expect(selection({})).toEqual({ dir: ENVIRONMENTS_DIR, names: undefined });
+  test('defaults to every file in environments/, assuming the deploy role', () => {
+    expect(selection({})).toEqual({ dir: ENVIRONMENTS_DIR, names: undefined, credentials: 'assume-deploy-role' });
   });
 
-  test('reads PLATFORM_ENVIRONMENTS and PLATFORM_ENV_DIR', () => {
-    expect(selection({ PLATFORM_ENVIRONMENTS: ' local, dev ,', PLATFORM_ENV_DIR: '/x' })).toEqual({ dir: '/x', names: ['local', 'dev'] });
+  test('reads PLATFORM_ENVIRONMENTS, PLATFORM_ENV_DIR and PLATFORM_CREDENTIALS', () => {
+    expect(selection({ PLATFORM_ENVIRONMENTS: ' local, dev ,', PLATFORM_ENV_DIR: '/x', PLATFORM_CREDENTIALS: 'ambient' }))
+      .toEqual({ dir: '/x', names: ['local', 'dev'], credentials: 'ambient' });
+  });
+
+  test('rejects an unknown credential mode with the values it takes', () => {
+    expect(() => selection({ PLATFORM_CREDENTIALS: 'keys' })).toThrow('environment variable: PLATFORM_CREDENTIALS is "keys"; use assume-deploy-role or ambient, or leave it unset');
   });
 });
 

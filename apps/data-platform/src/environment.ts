@@ -1,7 +1,10 @@
 import { App, IAspect } from 'cdktf';
-import { EnvironmentConfig, Layer, PlatformStack, stackName } from '@data-platform/core';
+import { CredentialMode, EnvironmentConfig, Layer, PlatformStack, stackName } from '@data-platform/core';
+import { BiLayer } from './bi-layer';
+import { GovernanceLayer } from './governance-layer';
 import { IngestionLayer } from './ingestion-layer';
 import { LakeLayer } from './lake-layer';
+import { MlLayer } from './ml-layer';
 import { ObservabilityLayer } from './observability-layer';
 import { ProcessingLayer } from './processing-layer';
 
@@ -13,12 +16,20 @@ export interface PlatformEnvironment {
   readonly lake: LakeLayer;
   readonly ingestion: IngestionLayer;
   readonly processing: ProcessingLayer;
+  /** With a `governance` section. */
+  readonly governance?: GovernanceLayer;
+  /** With a `bi` section (which needs governance). */
+  readonly bi?: BiLayer;
+  /** With an `ml` section (which needs governance). */
+  readonly ml?: MlLayer;
   readonly observability: ObservabilityLayer;
 }
 
 export interface BuildOptions {
   /** Aspects added to every stack (aspects on the App never run). */
   readonly aspects?: readonly IAspect[];
+  /** Where online stacks' credentials come from (see core's CredentialMode). */
+  readonly credentials?: CredentialMode;
 }
 
 /**
@@ -31,7 +42,7 @@ export function buildEnvironment(app: App, env: EnvironmentConfig, options: Buil
     const name = stackName(env, layer);
     let stack = stacks.get(name);
     if (!stack) {
-      stack = new PlatformStack(app, name, { env, aspects: options.aspects });
+      stack = new PlatformStack(app, name, { env, aspects: options.aspects, credentials: options.credentials });
       stacks.set(name, stack);
     }
     return stack;
@@ -40,6 +51,13 @@ export function buildEnvironment(app: App, env: EnvironmentConfig, options: Buil
   const lake = new LakeLayer(stackFor('lake'), 'lake', env);
   const ingestion = new IngestionLayer(stackFor('ingestion'), 'ingestion', env, lake.lake);
   const processing = new ProcessingLayer(stackFor('processing'), 'processing', env, lake.lake, ingestion);
-  const observability = new ObservabilityLayer(stackFor('observability'), 'observability', env, lake.lake, ingestion, processing);
-  return { env, stacks, lake, ingestion, processing, observability };
+  const governance = env.governance && lake.lakeFormation
+    ? new GovernanceLayer(stackFor('governance'), 'governance', env, env.governance, lake.lake, lake.lakeFormation, ingestion, processing)
+    : undefined;
+  const bi = env.bi && governance ? new BiLayer(stackFor('bi'), 'bi', env, env.bi, lake.lake, governance.governance) : undefined;
+  const ml = env.ml && governance
+    ? new MlLayer(stackFor('ml'), 'ml', env, env.ml, lake.lake, governance.governance, processing)
+    : undefined;
+  const observability = new ObservabilityLayer(stackFor('observability'), 'observability', env, lake.lake, { ingestion, processing, governance, ml });
+  return { env, stacks, lake, ingestion, processing, governance, bi, ml, observability };
 }

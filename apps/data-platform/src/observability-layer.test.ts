@@ -11,13 +11,20 @@ describe('the observability layer', () => {
   const built = buildEnvironment(testApp(), dev);
   const { watched, alarms, failures } = built.observability;
 
-  test('watches every stream, delivery stream, function, dead-letter queue, replication task and Glue job of the environment', () => {
+  test('watches every stream, delivery stream, function, dead-letter queue, replication task, Glue job, Athena workgroup and endpoint of the environment', () => {
+    const models = Object.entries(dev.ml?.models ?? {});
     expect(watched.kinesisStreams.map((w) => w.key)).toEqual(Object.keys(dev.ingestion.streams).filter((n) => dev.ingestion.streams[n].source === 'kinesis'));
     expect(watched.deliveryStreams.map((w) => w.key)).toEqual(Object.keys(dev.ingestion.streams));
     expect(watched.functions.map((w) => w.key)).toEqual(Object.keys(dev.ingestion.events));
     expect(watched.queues.map((w) => w.key).sort()).toEqual(
-      [...Object.keys(dev.ingestion.events), ...Object.keys(dev.ingestion.batch)].map((n) => `${n}-dlq`).sort(),
+      [
+        ...[...Object.keys(dev.ingestion.events), ...Object.keys(dev.ingestion.batch)].map((n) => `${n}-dlq`),
+        ...models.filter(([, m]) => m.batch).map(([n]) => `${n}-predictions-dlq`),
+      ].sort(),
     );
+    expect(watched.athenaWorkgroups.map((w) => w.key)).toEqual(Object.keys(dev.governance?.personas ?? {}));
+    expect(watched.endpoints.map((w) => w.key)).toEqual(models.filter(([, m]) => m.endpoint).map(([n]) => n));
+    expect(watched.athenaWorkgroups.length * watched.endpoints.length).toBeGreaterThan(0);
     expect(watched.replicationTasks.map((w) => w.key)).toEqual(Object.keys(dev.ingestion.databases));
     expect(watched.glueJobs.map((w) => w.key).sort()).toEqual(
       [...Object.keys(dev.processing.jobs), ...Object.keys(dev.processing.streamingJobs).map((n) => `${n}-streaming`)].sort(),
@@ -36,13 +43,15 @@ describe('the observability layer', () => {
     expect(Object.keys(failures.rules).sort()).toEqual([...ALL_FAILURE_KINDS].sort());
   });
 
-  test('synthesizes its stack, reading the other layers through remote state, with the budget of the file', () => {
+  test('synthesizes its stack, reading the layers it watches through remote state, with the budget of the file', () => {
     const stack = built.stacks.get('dev-observability');
     if (!stack) throw new Error('no dev-observability stack');
     const { tf } = synthesize(stack);
     expect(Object.keys(tf.data?.terraform_remote_state ?? {}).sort()).toEqual([
+      'cross-stack-reference-input-dev-governance',
       'cross-stack-reference-input-dev-ingestion',
       'cross-stack-reference-input-dev-lake',
+      'cross-stack-reference-input-dev-ml',
       'cross-stack-reference-input-dev-processing',
     ]);
     expect(Object.values(tf.resource?.aws_budgets_budget ?? {})).toHaveLength(1);

@@ -4,6 +4,21 @@
 
 mock_provider "aws" {
   # Resources that take ARNs validate their shape; the mock's random strings would fail it.
+  mock_resource "aws_quicksight_data_source" {
+    defaults = {
+      arn = "arn:aws:quicksight:eu-west-1:000000000000:datasource/mock"
+    }
+  }
+  mock_resource "aws_quicksight_data_set" {
+    defaults = {
+      arn = "arn:aws:quicksight:eu-west-1:000000000000:dataset/mock"
+    }
+  }
+  mock_resource "aws_sfn_state_machine" {
+    defaults = {
+      arn = "arn:aws:states:eu-west-1:000000000000:stateMachine:mock"
+    }
+  }
   mock_resource "aws_kms_key" {
     defaults = {
       arn = "arn:aws:kms:eu-west-1:000000000000:key/00000000-0000-0000-0000-000000000000"
@@ -192,5 +207,25 @@ run "simulated_apply" {
   assert {
     condition     = aws_sns_topic.observability_alerts_topic.kms_master_key_id == aws_kms_key.lake_key.arn
     error_message = "The alert topic is encrypted with the lake key."
+  }
+
+  assert {
+    condition     = aws_lakeformation_data_lake_settings.governance_lake_settings.admins == toset(["arn:aws:iam::000000000000:role/adp-local-admin"]) && length(aws_lakeformation_data_lake_settings.governance_lake_settings.create_database_default_permissions) == 0 && length(aws_lakeformation_data_lake_settings.governance_lake_settings.create_table_default_permissions) == 0
+    error_message = "Lake Formation has the configured administrators and no IAM_ALLOWED_PRINCIPALS defaults for new databases and tables."
+  }
+
+  assert {
+    condition     = aws_glue_catalog_table.lake_daily_revenue_table.database_name == aws_glue_catalog_database.lake_curated_database.name && one(aws_glue_catalog_table.lake_daily_revenue_table.storage_descriptor).location == "s3://${aws_s3_bucket.lake_curated_bucket.bucket}/daily_revenue/"
+    error_message = "The managed daily_revenue table lives in the curated database, at its prefix of the curated bucket."
+  }
+
+  assert {
+    condition     = contains(aws_lakeformation_lf_tag.governance_sensitivity_lf_tag.values, "pii")
+    error_message = "The sensitivity LF-tag has its configured values."
+  }
+
+  assert {
+    condition     = aws_sagemaker_domain.ml_studio_domain.app_network_access_type == "VpcOnly" && aws_sagemaker_domain.ml_studio_domain.kms_key_id == aws_kms_key.lake_key.arn && aws_sagemaker_domain.ml_studio_domain.auth_mode == "IAM"
+    error_message = "The Studio domain is VPC-only, IAM-authenticated and encrypted with the lake key."
   }
 }

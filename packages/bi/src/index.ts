@@ -1,5 +1,12 @@
 /**
- * @data-platform/bi
+ * @data-platform/bi: QuickSight over Athena, as a governance persona: groups, the data source,
+ * datasets with refresh schedules, and dashboards from definitions in this repository.
  * @packageDocumentation
  */
-export {};
+export * from './quicksight';
+export * from './groups';
+export * from './athena-data-source';
+export * from './dataset';
+export * from './definition';
+export * from './dashboard';
+export * from './bi';

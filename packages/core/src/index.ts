@@ -21,3 +21,4 @@ export * from './config/observability';
 export * from './config/governance';
 export * from './config/bi';
 export * from './config/ml';
+export * from './state-key';

@@ -5,7 +5,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { EnvironmentInput } from './config/schema';
 import { isPlatformError } from './errors';
-import { OFFLINE_PROVIDER, PlatformStack, stackName } from './platform-stack';
+import { CREDENTIAL_MODES, OFFLINE_PROVIDER, PLATFORM_STACK_DEFAULTS, PlatformStack, stackName } from './platform-stack';
 import { synthesize, testApp, testEnvironment } from './testing';
 
 const OFFLINE: Partial<EnvironmentInput> = { name: 'local', offline: true, layout: 'single', deployRole: undefined, state: undefined };
@@ -70,13 +70,15 @@ describe('PlatformStack', () => {
   });
 
   describe('state backend of an online environment', () => {
-    it('stores state in S3, encrypted, under <env>/<stack>.tfstate in the environment region', () => {
+    it('stores state in S3, encrypted with the state key bootstrap creates, under <env>/<stack>.tfstate in the environment region', () => {
       expect(backend(stack())).toEqual({
         s3: {
           bucket: 'adp-tfstate-111111111111',
           key: 'test/test-lake.tfstate',
           region: 'eu-west-1',
           encrypt: true,
+          // The state bucket refuses objects encrypted with any other key.
+          kms_key_id: 'arn:aws:kms:eu-west-1:111111111111:alias/adp-bootstrap-test-state-key',
           assume_role: { role_arn: 'arn:aws:iam::111111111111:role/adp-deploy' },
           use_lockfile: true,
         },
@@ -107,6 +109,22 @@ describe('PlatformStack', () => {
         region: 'us-east-1',
         assume_role: { role_arn: 'arn:aws:iam::999999999999:role/state-writer' },
       });
+    });
+
+    it('uses the credentials Terraform runs with, in provider and backend, with credentials: ambient (CI roles from OIDC)', () => {
+      const ambient = new PlatformStack(testApp(), 'test-lake', { env: testEnvironment(), credentials: 'ambient' });
+      const provider = awsProvider(ambient);
+      expect(provider).not.toHaveProperty('assume_role');
+      expect(provider.allowed_account_ids).toEqual(['111111111111']);
+      expect(backend(ambient).s3).not.toHaveProperty('assume_role');
+      expect(PLATFORM_STACK_DEFAULTS.credentials).toBe('assume-deploy-role');
+      expect(CREDENTIAL_MODES).toEqual(['assume-deploy-role', 'ambient']);
+    });
+
+    it('rejects an unknown credential mode', () => {
+      expect(() => new PlatformStack(testApp(), 'test-lake', { env: testEnvironment(), credentials: 'keys' as never })).toThrow(
+        'environment test: credentials is "keys"; use assume-deploy-role or ambient (PLATFORM_CREDENTIALS)',
+      );
     });
 
     it('names the state key after the stack id', () => {

@@ -5,6 +5,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { EnvironmentConfig, Layer } from './config/schema';
 import { Validator } from './errors';
 import { NameOptions, physicalName } from './naming';
+import { stateKeyAliasArn } from './state-key';
 import { defaultTags } from './tags';
 
 /** Values of the provider's offline settings: mock credentials and skipped AWS calls. */
@@ -22,9 +23,30 @@ export function stackName(env: EnvironmentConfig, layer: Layer): string {
   return env.layout === 'single' ? env.name : `${env.name}-${layer}`;
 }
 
+/**
+ * Where an online stack's AWS credentials come from:
+ * - `assume-deploy-role`: the provider and the state backend assume the environment's deploy role
+ *   (state role) from whatever credentials run Terraform (an engineer's, or a CI role allowed to).
+ * - `ambient`: they use the credentials Terraform runs with, as they are. CI jobs that already
+ *   hold the right role through GitHub OIDC (the read-only plan role for pull requests and drift,
+ *   the deploy role for applies) use this: a role cannot assume itself without trusting itself,
+ *   and the plan role must not be able to assume the deploy role. `allowed_account_ids` still
+ *   keeps every plan in the environment's account.
+ */
+export const CREDENTIAL_MODES = ['assume-deploy-role', 'ambient'] as const;
+export type CredentialMode = (typeof CREDENTIAL_MODES)[number];
+/** The process variable the app reads the credential mode from (CI sets `ambient`). */
+export const CREDENTIALS_VARIABLE = 'PLATFORM_CREDENTIALS';
+export const PLATFORM_STACK_DEFAULTS = { credentials: 'assume-deploy-role' } as const;
+
 export interface PlatformStackProps {
   /** The environment this stack belongs to. */
   readonly env: EnvironmentConfig;
+  /**
+   * Where an online stack's credentials come from (offline stacks use mock credentials).
+   * @default 'assume-deploy-role' (PLATFORM_STACK_DEFAULTS.credentials)
+   */
+  readonly credentials?: CredentialMode;
   /** Aspects run on this stack before synthesis (aspects on the App never run in cdktf). */
   readonly aspects?: readonly IAspect[];
 }
@@ -59,7 +81,9 @@ export class PlatformStack extends TerraformStack {
     super(scope, id);
     const { env } = props;
     this.env = env;
+    const assume = (props.credentials ?? PLATFORM_STACK_DEFAULTS.credentials) === 'assume-deploy-role';
     const v = new Validator(`environment ${env.name}`);
+    v.check((CREDENTIAL_MODES as readonly unknown[]).includes(props.credentials ?? PLATFORM_STACK_DEFAULTS.credentials), 'credentials', `is ${JSON.stringify(props.credentials)}; use ${CREDENTIAL_MODES.join(' or ')} (${CREDENTIALS_VARIABLE})`);
     v.check(env.offline || !!env.deployRole, 'deployRole', 'is missing; an online environment needs the role the provider assumes (or set offline: true)');
     v.check(env.offline || !!env.state, 'state', 'is missing; an online environment needs a state bucket (or set offline: true)');
     v.throwIfAny();
@@ -71,7 +95,7 @@ export class PlatformStack extends TerraformStack {
         ? OFFLINE_PROVIDER
         : {
             allowedAccountIds: [env.account],
-            assumeRole: [{ roleArn: env.deployRole, sessionName: `${env.project}-${env.name}-deploy` }],
+            ...(assume ? { assumeRole: [{ roleArn: env.deployRole, sessionName: `${env.project}-${env.name}-deploy` }] } : {}),
           }),
     });
 
@@ -83,7 +107,9 @@ export class PlatformStack extends TerraformStack {
         key: `${env.state.keyPrefix ?? env.name}/${id}.tfstate`,
         region: env.state.region ?? env.region,
         encrypt: true,
-        assumeRole: { roleArn: env.state.role ?? env.deployRole },
+        // The state bucket (apps/bootstrap) accepts only objects encrypted with its own key.
+        kmsKeyId: stateKeyAliasArn(env),
+        ...(assume ? { assumeRole: { roleArn: env.state.role ?? env.deployRole } } : {}),
       });
       // S3BackendConfig has no use_lockfile yet (cdktf 0.21); S3 native locking needs Terraform >= 1.10.
       this.addOverride('terraform.backend.s3.use_lockfile', true);

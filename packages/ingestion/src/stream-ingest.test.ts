@@ -361,7 +361,7 @@ describe('StreamIngest', () => {
     it('is created after every policy of its role (Firehose checks them at creation)', () => {
       const { tf } = synth();
       const policies = Object.keys(tf.resource?.aws_iam_role_policy ?? {}).map((p) => `aws_iam_role_policy.${p}`);
-      expect(policies).toHaveLength(4);
+      expect(policies).toHaveLength(5);
       expect([...(firehose(tf).depends_on as string[])].sort()).toEqual(policies.sort());
     });
   });
@@ -382,12 +382,16 @@ describe('StreamIngest', () => {
       expect(ingest.role).toBeInstanceOf(ServiceRole);
     });
 
-    it('grants exactly: write the dataset prefix, read its stream, read its table schema, log to its log stream', () => {
+    it('grants exactly: write the dataset prefix, read its stream, read its table schema (and the catalog key through Glue), log to its log stream', () => {
       const { tf } = synth();
       const logStream = Object.keys(tf.resource?.aws_cloudwatch_log_stream ?? {})[0];
       const viaS3 = [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.eu-west-1.amazonaws.com'] }];
       const policies = rolePolicies(tf);
-      expect(Object.keys(policies).sort()).toEqual([WRITE_GRANT, 'read-schema', 'read-stream', 'write-logs']);
+      expect(Object.keys(policies).sort()).toEqual(['adp-dev-lake-catalog-read', WRITE_GRANT, 'read-schema', 'read-stream', 'write-logs']);
+      // Governance encrypts the Data Catalog with the lake key: reading the table decrypts through Glue.
+      expect(policies['adp-dev-lake-catalog-read']).toEqual([
+        { sid: 'ReadEncryptedCatalog', effect: 'Allow', actions: ['kms:Decrypt'], resources: [KEY_ARN], condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['glue.eu-west-1.amazonaws.com'] }] },
+      ]);
       // The error prefix is under the dataset prefix: one grant covers both.
       expect(policies[WRITE_GRANT]).toEqual([
         { sid: 'WriteObjects', effect: 'Allow', actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], resources: [`${RAW_ARN}/clickstream/*`] },

@@ -198,7 +198,11 @@ export class StreamIngest extends Construct {
     // Firehose checks the role's permissions when the stream is created: the policies come first.
     const policies: IamRolePolicy[] = [lake.grantWrite(this.role.role, 'raw', this.prefix)];
     if (this.stream) policies.push(this.role.allow('read-stream', this.readStreamStatements(this.stream)));
-    if (this.table) policies.push(this.role.allow('read-schema', this.readSchemaStatements(this.table)));
+    if (this.table) {
+      policies.push(this.role.allow('read-schema', this.readSchemaStatements(this.table)));
+      // Once governance encrypts the Data Catalog with the lake key, reading the schema decrypts through Glue.
+      policies.push(lake.grantCatalog(this.role.role, 'read'));
+    }
     policies.push(
       this.role.allow('write-logs', [
         { sid: 'WriteDeliveryLogs', effect: 'Allow', actions: ['logs:PutLogEvents'], resources: [this.logStream.arn] },

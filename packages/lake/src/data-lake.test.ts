@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
+import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
@@ -16,13 +17,15 @@ import {
   ZONES,
   ZONE_LIFECYCLE_DEFAULTS,
   SynthesizedStatement,
+  errorOf,
   policyStatements,
+  problemsOf,
   synthesizedResource,
   synthesize,
   testApp,
   testEnvironment,
 } from '@data-platform/core';
-import { DataLake, GRANTABLE_ZONES, LakeEventQueue } from './data-lake';
+import { CATALOG_ACCESS, CATALOG_KEY_ACTIONS, DataLake, GRANTABLE_ZONES, LakeEventQueue } from './data-lake';
 
 
 const ASSUME_GLUE = JSON.stringify({
@@ -760,5 +763,158 @@ describe('DataLake event queues', () => {
 
   it('accepts the same prefix in different zones', () => {
     expect(() => withQueues([PARTNERS, { name: 'processed-partners', zone: 'processed', prefix: 'partner-import/' }])).not.toThrow();
+  });
+});
+
+describe('DataLake managed tables', () => {
+  type TablesInput = NonNullable<NonNullable<EnvironmentInput['lake']>['tables']>;
+  const TABLES: TablesInput = {
+    daily_revenue: { zone: 'curated', prefix: 'daily_revenue/', columns: [{ name: 'order_date', type: 'date' }, { name: 'revenue', type: 'decimal(18,2)' }] },
+    orders: { zone: 'processed', prefix: 'orders/', columns: [{ name: 'order_id', type: 'bigint' }] },
+  };
+  const withTables = (tables: TablesInput = TABLES) => synth(env({ lake: { tables } }));
+
+  it('creates one catalog table per lake.tables entry, in its zone\'s database, and exposes them by name', () => {
+    const { lake, tf } = withTables();
+    expect(Object.keys(lake.tables)).toEqual(['daily_revenue', 'orders']);
+    expect(lake.tables.daily_revenue.database).toBe(lake.databases.curated);
+    expect(lake.tables.orders.database).toBe(lake.databases.processed);
+    expect(resource(tf, 'aws_glue_catalog_table', 'lake_orders_table').database_name).toBe('${aws_glue_catalog_database.lake_processed_database.name}');
+  });
+
+  it('pins the tables beside the existing addresses, which stay where they were', () => {
+    const { stack } = withTables();
+    expect([...stack.statefulAddresses].sort()).toEqual([
+      ...STATEFUL_ADDRESSES.slice(0, 3),
+      'aws_glue_catalog_table.lake_daily_revenue_table',
+      'aws_glue_catalog_table.lake_orders_table',
+      ...STATEFUL_ADDRESSES.slice(3),
+    ]);
+  });
+
+  it('adds nothing but the tables to the lake\'s stack', () => {
+    const addresses = (tf: SynthesizedStack) =>
+      Object.entries(tf.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`)).sort();
+    const before = addresses(synth().tf);
+    const after = addresses(withTables().tf);
+    expect(after.filter((a) => !before.includes(a))).toEqual(['aws_glue_catalog_table.lake_daily_revenue_table', 'aws_glue_catalog_table.lake_orders_table']);
+    expect(before.filter((a) => !after.includes(a))).toEqual([]);
+    expect(synth().lake.tables).toEqual({});
+  });
+
+  it('finds a table by "<zone>.<table>"', () => {
+    const { lake } = withTables();
+    expect(lake.table('curated.daily_revenue')).toBe(lake.tables.daily_revenue);
+    expect(lake.table('processed.orders')).toBe(lake.tables.orders);
+  });
+
+  it('rejects an unknown table, a table of another zone and a malformed reference, naming the tables there are', () => {
+    const { lake } = withTables();
+    const known = '(tables: curated.daily_revenue, processed.orders)';
+    expect(problemsOf(() => lake.table('curated.customers'))).toEqual([
+      `DataLake dev-lake/lake: table "curated.customers" is not a table of this lake ${known}; declare it in lake.tables or use one of those`,
+    ]);
+    expect(problemsOf(() => lake.table('raw.orders'))).toEqual([
+      `DataLake dev-lake/lake: table "raw.orders" names the table orders in the raw zone, but it is in the processed zone ${known}; use "processed.orders"`,
+    ]);
+    expect(problemsOf(() => lake.table('curated.constructor'))).toEqual([
+      `DataLake dev-lake/lake: table "curated.constructor" is not a table of this lake ${known}; declare it in lake.tables or use one of those`,
+    ]);
+    expect(problemsOf(() => lake.table('orders'))).toEqual([
+      `DataLake dev-lake/lake: table "orders" is not a table reference; use "<zone>.<table>" ${known}`,
+    ]);
+    expect(errorOf(() => synth().lake.table('curated.daily_revenue')).message).toBe(
+      'DataLake dev-lake/lake: table "curated.daily_revenue" is not a table of this lake (tables: none); declare it in lake.tables or use one of those',
+    );
+  });
+
+  it('checks every table before creating anything, reporting problems at their path in the lake section', () => {
+    const base = env({ lake: { tables: TABLES } }).lake;
+    const config: LakeConfig = {
+      ...base,
+      keyDeletionWindowDays: 3,
+      tables: {
+        ...base.tables,
+        orders: { ...base.tables.orders, partitionKeys: [{ name: 'order_id', type: 'bigint' }] },
+        Bad: { ...base.tables.orders },
+      },
+    };
+    const stack = new PlatformStack(testApp(), 'dev-lake', { env: env() });
+    expect(problemsOf(() => new DataLake(stack, 'lake', { config }))).toEqual([
+      'DataLake dev-lake/lake: keyDeletionWindowDays is 3; use a whole number from 7 to 30 (the window KMS allows before deleting a key)',
+      'DataLake dev-lake/lake: tables.orders.partitionKeys[0].name is "order_id", which is also a column (columns[0]); a partition key is not stored in the files, so remove it from columns or from partitionKeys',
+      'DataLake dev-lake/lake: tables.Bad is "Bad"; use a table name of lowercase letters, digits and "_", starting with a letter (Glue stores names lowercase, Athena reads them unquoted)',
+    ]);
+    expect(stack.node.findAll().filter((c) => c instanceof S3Bucket || c instanceof GlueCatalogDatabase || c instanceof GlueCatalogTable)).toEqual([]);
+    expect(stack.statefulAddresses.size).toBe(0);
+  });
+});
+
+describe('DataLake catalog grants', () => {
+  const VIA_GLUE = [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['glue.eu-west-1.amazonaws.com'] }];
+
+  it('documents the KMS actions of each access', () => {
+    expect(CATALOG_ACCESS).toEqual(['read', 'write']);
+    expect(CATALOG_KEY_ACTIONS).toEqual({ read: ['kms:Decrypt'], write: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'] });
+  });
+
+  it('lets a reader decrypt catalog metadata with the lake key, through Glue only', () => {
+    const { stack, lake, role } = withRole();
+    const policy = lake.grantCatalog(role, 'read');
+    const { tf } = synthesize(stack);
+    expect(grantStatements(tf, policy)).toEqual([
+      { sid: 'ReadEncryptedCatalog', effect: 'Allow', actions: ['kms:Decrypt'], resources: [KEY_ARN], condition: VIA_GLUE },
+    ]);
+    expect(resource(tf, 'aws_iam_role_policy', 'loader-catalog-read')).toEqual({
+      name: 'adp-dev-lake-catalog-read',
+      role: '${aws_iam_role.loader.name}',
+      policy: '${data.aws_iam_policy_document.loader-catalog-read-document.json}',
+    });
+  });
+
+  it('lets a writer also encrypt under new data keys, through Glue only', () => {
+    const { stack, lake, role } = withRole();
+    const policy = lake.grantCatalog(role, 'write');
+    const { tf } = synthesize(stack);
+    expect(grantStatements(tf, policy)).toEqual([
+      { sid: 'WriteEncryptedCatalog', effect: 'Allow', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'], resources: [KEY_ARN], condition: VIA_GLUE },
+    ]);
+    expect(resource(tf, 'aws_iam_role_policy', 'loader-catalog-write').name).toBe('adp-dev-lake-catalog-write');
+  });
+
+  it('returns the existing policy when the same access is granted twice, and keeps read and write apart', () => {
+    const { stack, lake, role } = withRole();
+    const read = lake.grantCatalog(role, 'read');
+    expect(lake.grantCatalog(role, 'read')).toBe(read);
+    const write = lake.grantCatalog(role, 'write');
+    expect(write).not.toBe(read);
+    expect(stack.node.findAll().filter((c) => c instanceof IamRolePolicy)).toEqual([read, write]);
+  });
+
+  it("puts the policy in the role's stack and leaves the lake's stack unchanged", () => {
+    const environment = env();
+    const lakeOnly = synthesize(lakeIn(testApp(), environment).stack).tf;
+    const app = testApp();
+    const { stack: lakeStack, lake } = lakeIn(app, environment);
+    const governance = new PlatformStack(app, 'dev-governance', { env: environment });
+    const role = new IamRole(governance, 'analysts', { name: 'analysts', assumeRolePolicy: ASSUME_GLUE });
+    const policy = lake.grantCatalog(role, 'read');
+    const consumer = synthesize(governance).tf;
+    expect(policy.node.scope).toBe(governance);
+    expect(grantStatements(consumer, policy)[0].resources[0]).toMatch(/^\$\{data\.terraform_remote_state\.[^}]+\}$/);
+    const resources = (tf: SynthesizedStack) => Object.entries(tf.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`)).sort();
+    expect(resources(synthesize(lakeStack).tf)).toEqual(resources(lakeOnly));
+  });
+
+  it('rejects an unknown access and a role in another account', () => {
+    const app = testApp();
+    const { lake } = lakeIn(app);
+    const other = new PlatformStack(app, 'other', { env: env({ account: '222222222222', deployRole: 'arn:aws:iam::222222222222:role/adp-deploy' }) });
+    const role = new IamRole(other, 'loader', { name: 'loader', assumeRolePolicy: ASSUME_GLUE });
+    expect(problemsOf(() => lake.grantCatalog(role, 'admin' as never))).toEqual([
+      'DataLake dev-lake/lake: access is "admin"; use one of read, write',
+      "DataLake dev-lake/lake: role other/loader is in account 222222222222; grant to a role in the lake's account, 111111111111 (the lake key delegates only to IAM there)",
+    ]);
+    expect(other.node.findAll().filter((c) => c instanceof IamRolePolicy)).toEqual([]);
   });
 });

@@ -23,6 +23,7 @@ import {
   Zone,
   stateful,
 } from '@data-platform/core';
+import { CatalogTable, checkCatalogTable } from './catalog-table';
 import { LakeKey, checkLakeKeyProps } from './lake-key';
 import { ServiceWriter, ZoneBucket, checkLifecycle, checkQueuePrefixes } from './zone-bucket';
 
@@ -86,6 +87,29 @@ export interface EventQueueRef {
 
 type Verb = 'read' | 'write';
 
+/**
+ * What {@link DataLake.grantCatalog} lets a role do with the catalog metadata the lake key
+ * encrypts: `read` (query, describe) or `write` (also create and change databases, tables and
+ * partitions).
+ */
+export type CatalogAccess = 'read' | 'write';
+
+/** The accesses `grantCatalog` accepts. */
+export const CATALOG_ACCESS: readonly CatalogAccess[] = ['read', 'write'];
+
+/**
+ * The KMS actions each catalog access needs on the lake key, through Glue only: readers decrypt
+ * the metadata they get; writers also encrypt what they put, under new data keys.
+ * @see https://docs.aws.amazon.com/glue/latest/dg/encrypt-glue-data-catalog.html
+ */
+export const CATALOG_KEY_ACTIONS: Readonly<Record<CatalogAccess, readonly string[]>> = {
+  read: ['kms:Decrypt'],
+  write: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+};
+
+/** `<zone>.<table>`, how other layers refer to a managed table. */
+const TABLE_REF_RE = /^([a-z]+)\.([a-z][a-z0-9_]*)$/;
+
 /** Base of the Terraform addresses of an event queue and its policy. */
 const eventQueueAddress = (name: string) => `lake_${name.replace(/-/g, '_')}_events`;
 
@@ -108,10 +132,17 @@ const eventQueueAddress = (name: string) => `lake_${name.replace(/-/g, '_')}_eve
  * Consumers get access through {@link DataLake.grantRead} and {@link DataLake.grantWrite}, which
  * attach a narrow policy to the consumer's role in the consumer's stack.
  *
+ * Managed tables (`config.tables`): one {@link CatalogTable} per entry, in its zone's database,
+ * reached through {@link DataLake.tables} and {@link DataLake.table}.
+ *
+ * Catalog encryption: the governance layer encrypts the account's Glue Data Catalog with the lake
+ * key, so every role that reads or writes catalog metadata also needs
+ * {@link DataLake.grantCatalog}.
+ *
  * Pinned addresses: `aws_kms_key.lake_key`, `aws_s3_bucket.lake_<zone>_bucket`,
  * `aws_s3_bucket.lake_athena_results_bucket`, `aws_s3_bucket.lake_artifacts_bucket`,
  * `aws_s3_bucket.lake_access_logs_bucket`,
- * `aws_glue_catalog_database.lake_<zone>_database`.
+ * `aws_glue_catalog_database.lake_<zone>_database`, `aws_glue_catalog_table.lake_<table>_table`.
  */
 export class DataLake extends Construct {
   /** The lake's KMS key. */
@@ -129,6 +160,8 @@ export class DataLake extends Construct {
   readonly accessLogs: ZoneBucket;
   /** One Glue catalog database per zone, located at the zone bucket's root. */
   readonly databases: Readonly<Record<Zone, GlueCatalogDatabase>>;
+  /** The managed tables of `config.tables`, by table name. */
+  readonly tables: Readonly<Record<string, CatalogTable>>;
 
   private readonly env: EnvironmentConfig;
   private readonly queues: ReadonlyMap<string, EncryptedQueue>;
@@ -148,6 +181,7 @@ export class DataLake extends Construct {
     for (const zone of ZONES) checkLifecycle(v, config.zones[zone], (field) => `zones.${zone}.${field}`);
     const eventQueues = props.eventQueues ?? [];
     checkEventQueues(v, eventQueues);
+    for (const [name, table] of Object.entries(config.tables)) checkCatalogTable(v, name, table, (field) => `tables.${name}${field === 'name' ? '' : `.${field}`}`);
     v.throwIfAny();
 
     const stack = PlatformStack.of(this);
@@ -216,6 +250,34 @@ export class DataLake extends Construct {
       logs: this.accessLogs,
       lifecycle: { expirationDays: config.athenaResultsExpirationDays, abortIncompleteUploadDays: config.abortIncompleteUploadDays },
     });
+
+    this.tables = Object.fromEntries(
+      Object.entries(config.tables).map(([name, table]) => [
+        name,
+        new CatalogTable(this, `table-${name}`, { name, config: table, bucket: zones[table.zone], database: databases[table.zone] }),
+      ]),
+    );
+  }
+
+  /**
+   * The managed table `ref`, written `<zone>.<table>` as governance, BI and ML config refer to
+   * tables (e.g. `curated.daily_revenue`).
+   * @throws PlatformError naming the lake's tables when `ref` is malformed, unknown, or names a
+   *   table of another zone
+   */
+  table(ref: string): CatalogTable {
+    const [, zone, name] = TABLE_REF_RE.exec(ref) ?? [];
+    const table = name !== undefined && Object.hasOwn(this.tables, name) ? this.tables[name] : undefined;
+    if (table && table.zone === zone) return table;
+    const known = Object.values(this.tables).map((t) => t.ref);
+    const listed = `tables: ${known.length > 0 ? known.join(', ') : 'none'}`;
+    const shown = JSON.stringify(ref);
+    const message = name === undefined
+      ? `${shown} is not a table reference; use "<zone>.<table>" (${listed})`
+      : table
+        ? `${shown} names the table ${name} in the ${zone} zone, but it is in the ${table.zone} zone (${listed}); use ${JSON.stringify(table.ref)}`
+        : `${shown} is not a table of this lake (${listed}); declare it in lake.tables or use one of those`;
+    throw new PlatformError(`DataLake ${this.node.path}`, [{ path: 'table', message }]);
   }
 
   /**
@@ -269,6 +331,60 @@ export class DataLake extends Construct {
     return this.grant('write', role, zone, prefix);
   }
 
+  /**
+   * Lets `role` use the lake key for the Glue Data Catalog, which the governance layer encrypts
+   * with it: `read` decrypts the metadata the role gets (every catalog reader: Athena users,
+   * crawlers, jobs, QuickSight); `write` also encrypts what it creates or changes, under new data
+   * keys (see {@link CATALOG_KEY_ACTIONS}). Only through Glue (`kms:ViaService`
+   * `glue.<region>.amazonaws.com`): the role cannot decrypt lake objects with this grant.
+   *
+   * What the role may do in the catalog is still decided by its Glue and Lake Formation
+   * permissions; this only lets it read (and write) the encrypted metadata those allow.
+   *
+   * Created like {@link DataLake.grantRead}, in the role's stack; granting the same access twice
+   * returns the first policy. A role granted `write` needs no `read` grant.
+   *
+   * @returns the role's inline policy
+   * @throws PlatformError for an unknown access or a role in another account
+   * @see https://docs.aws.amazon.com/athena/latest/ug/access-encrypted-data-glue-data-catalog.html
+   */
+  grantCatalog(role: IamRole, access: CatalogAccess): IamRolePolicy {
+    const v = new Validator(`DataLake ${this.node.path}`);
+    v.check(CATALOG_ACCESS.includes(access), 'access', `is ${JSON.stringify(access)}; use one of ${CATALOG_ACCESS.join(', ')}`);
+    this.checkRole(v, role);
+    v.throwIfAny();
+
+    const scope = role.node.scope as Construct;
+    const id = `${role.node.id}-catalog-${access}`;
+    const existing = scope.node.tryFindChild(id);
+    if (existing instanceof IamRolePolicy) return existing;
+
+    const document = new DataAwsIamPolicyDocument(scope, `${id}-document`, {
+      statement: [{
+        sid: access === 'read' ? 'ReadEncryptedCatalog' : 'WriteEncryptedCatalog',
+        effect: 'Allow',
+        actions: [...CATALOG_KEY_ACTIONS[access]],
+        resources: [this.key.arn],
+        condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`glue.${this.env.region}.amazonaws.com`] }],
+      }],
+    });
+    return new IamRolePolicy(scope, id, {
+      name: PlatformStack.of(this).resourceName('lake', `catalog-${access}`, { maxLength: NAME_LIMITS.iamPolicy }),
+      role: role.name,
+      policy: document.json,
+    });
+  }
+
+  /** Records a problem unless `role` is in a PlatformStack of the lake's account (the lake key delegates only to IAM there). */
+  private checkRole(v: Validator, role: IamRole): void {
+    const roleStack = TerraformStack.of(role);
+    if (!(roleStack instanceof PlatformStack)) {
+      v.add('role', `${role.node.path} is not in a PlatformStack; create the role in a platform stack`);
+    } else if (roleStack.env.account !== this.env.account) {
+      v.add('role', `${role.node.path} is in account ${roleStack.env.account}; grant to a role in the lake's account, ${this.env.account} (the lake key delegates only to IAM there)`);
+    }
+  }
+
   private grant(verb: Verb, role: IamRole, zone: GrantableZone, prefix: string): IamRolePolicy {
     const v = new Validator(`DataLake ${this.node.path}`);
     v.check(GRANTABLE_ZONES.includes(zone), 'zone',
@@ -279,12 +395,7 @@ export class DataLake extends Construct {
       v.check(prefix.endsWith('/'), 'prefix', `is ${shown}; end it with "/" (e.g. "orders/"), so "orders" does not also grant "orders-archive/"`);
       v.check(!/[*?]/.test(prefix), 'prefix', `is ${shown}; remove the wildcard: the grant already covers every key under the prefix`);
     }
-    const roleStack = TerraformStack.of(role);
-    if (!(roleStack instanceof PlatformStack)) {
-      v.add('role', `${role.node.path} is not in a PlatformStack; create the role in a platform stack`);
-    } else if (roleStack.env.account !== this.env.account) {
-      v.add('role', `${role.node.path} is in account ${roleStack.env.account}; grant to a role in the lake's account, ${this.env.account} (the lake key delegates only to IAM there)`);
-    }
+    this.checkRole(v, role);
     v.throwIfAny();
 
     const scope = role.node.scope as Construct;

@@ -70,6 +70,14 @@ describe('LakeKey', () => {
         condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111111111111'] }],
       },
       {
+        sid: 'AllowLogDelivery',
+        effect: 'Allow',
+        principals: [{ type: 'Service', identifiers: ['delivery.logs.amazonaws.com'] }],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111111111111'] }],
+      },
+      {
         sid: 'AllowAlertPublishers',
         effect: 'Allow',
         principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com'] }],
@@ -98,14 +106,14 @@ describe('LakeKey', () => {
     expect(LAKE_KEY_DEFAULTS).toEqual({ allowS3EventNotifications: false });
     const { tf } = keyStack();
     const sids = (tf.data?.aws_iam_policy_document.lake_key_policy.statement as Array<{ sid: string }>).map((s) => s.sid);
-    expect(sids).toEqual(['DelegateToIamInAccount', 'AllowCloudWatchLogs', 'AllowEventBridge', 'AllowAlertPublishers']);
+    expect(sids).toEqual(['DelegateToIamInAccount', 'AllowCloudWatchLogs', 'AllowEventBridge', 'AllowLogDelivery', 'AllowAlertPublishers']);
   });
 
   it('lets S3 of this account encrypt event notifications to queues under the key, when asked', () => {
     const { tf } = keyStack({ allowS3EventNotifications: true });
     const statements = tf.data?.aws_iam_policy_document.lake_key_policy.statement as Array<{ sid: string }>;
-    expect(statements.map((s) => s.sid)).toEqual(['DelegateToIamInAccount', 'AllowCloudWatchLogs', 'AllowEventBridge', 'AllowAlertPublishers', 'AllowS3EventNotifications']);
-    expect(statements[4]).toEqual({
+    expect(statements.map((s) => s.sid)).toEqual(['DelegateToIamInAccount', 'AllowCloudWatchLogs', 'AllowEventBridge', 'AllowLogDelivery', 'AllowAlertPublishers', 'AllowS3EventNotifications']);
+    expect(statements[5]).toEqual({
       sid: 'AllowS3EventNotifications',
       effect: 'Allow',
       principals: [{ type: 'Service', identifiers: ['s3.amazonaws.com'] }],

@@ -121,6 +121,17 @@ export class LakeKey extends Construct {
           condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [env.account] }],
         },
         {
+          // Step Functions encrypts execution data with the key; its log delivery (vended logs)
+          // decrypts it to write the execution history to the state machine's log group.
+          // @see https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
+          sid: 'AllowLogDelivery',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: ['delivery.logs.amazonaws.com'] }],
+          actions: ['kms:Decrypt'],
+          resources: ['*'],
+          condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [env.account] }],
+        },
+        {
           sid: 'AllowAlertPublishers',
           effect: 'Allow',
           principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com'] }],

@@ -1223,8 +1223,8 @@ describe('parseEnvironment', () => {
       );
     });
 
-    it('creates the GitHub OIDC provider by default and leaves the GitHub environment and plan role unset', () => {
-      expect(parseEnvironment(`${OFFLINE}ci:\n  repository: acme/data-platform\n`, 'qa.yaml').ci).toEqual({ repository: 'acme/data-platform', createOidcProvider: true });
+    it('creates the GitHub OIDC provider by default, deploys from main and leaves the GitHub environment and plan role unset', () => {
+      expect(parseEnvironment(`${OFFLINE}ci:\n  repository: acme/data-platform\n`, 'qa.yaml').ci).toEqual({ repository: 'acme/data-platform', createOidcProvider: true, defaultBranch: 'main' });
     });
   });
 
@@ -1475,6 +1475,7 @@ ci:
         githubEnvironment: 'qa-deploy',
         planRole: 'arn:aws:iam::111111111111:role/adp-plan',
         createOidcProvider: false,
+        defaultBranch: 'main',
       });
     });
   });

@@ -84,7 +84,7 @@ const zoneLifecycle = z
   .describe('Lifecycle of one zone bucket.');
 
 /** Glue table names: lowercase letters, digits and "_" (Athena needs no quoting). */
-export const TABLE_NAME_RE = /^[a-z][a-z0-9_]{0,127}$/;
+export const TABLE_NAME_RE = /^[a-z][a-z0-9_]{0,52}$/;
 /** Column types of managed tables: Glue/Hive primitives, or decimal(precision,scale). */
 export const TABLE_COLUMN_TYPES = ['string', 'int', 'bigint', 'smallint', 'tinyint', 'double', 'float', 'boolean', 'date', 'timestamp', 'binary'] as const;
 const DECIMAL_RE = /^decimal\((\d{1,2}),(\d{1,2})\)$/;
@@ -130,7 +130,7 @@ const lake = z
       .prefault({})
       .describe('Lifecycle per zone.'),
     tables: z
-      .record(z.string().regex(TABLE_NAME_RE, { error: 'use a table name of lowercase letters, digits and "_", starting with a letter' }), table)
+      .record(z.string().regex(TABLE_NAME_RE, { error: 'use a table name of 1-53 lowercase letters, digits and "_", starting with a letter (the table\'s Terraform address lake_<name>_table has at most 64 characters)' }), table)
       .default({})
       .describe('Catalog tables managed by the lake (Parquet), by table name; governance refers to them as "<zone>.<table>".'),
   })
@@ -180,7 +180,9 @@ const ci = z
       .describe('GitHub repository whose workflows deploy this environment (trusted through GitHub OIDC).'),
     githubEnvironment: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, { error: 'use a GitHub environment name (letters, digits, "_", "." and "-")' }).optional()
       .describe('GitHub environment (with required reviewers) whose jobs may assume the deploy role. Default: the environment name.'),
-    planRole: roleArn.optional().describe('Read-only role pull requests assume to plan (apps/bootstrap creates it). Unset: pull requests do not plan this environment.'),
+    planRole: roleArn.optional().describe('Read-only role pull requests (and the scheduled drift check) assume to plan (apps/bootstrap creates it). Unset: pull requests do not plan this environment.'),
+    defaultBranch: z.string().regex(/^[A-Za-z0-9._/-]{1,255}$/, { error: 'use a branch name such as "main"' }).default('main')
+      .describe('Branch deploys and drift checks run on; the plan role trusts its jobs (drift).'),
     createOidcProvider: z.boolean({ error: 'use true or false' }).default(true)
       .describe('Bootstrap creates the account\'s GitHub OIDC provider; false when the account already has one.'),
   })

@@ -4,7 +4,7 @@ import { STATEFUL_RESOURCE_TYPES, statefulPreventDestroy } from './stateful-prev
 const PROD = { environment: 'prod', stage: 'production', protect: true };
 
 describe('stateful-prevent-destroy', () => {
-  test('checks buckets, keys, catalog databases and tables, streams and DynamoDB tables', () => {
+  test('checks buckets, keys, catalog databases and tables, streams, DynamoDB tables, LF-tags, Studio domains and model registry groups', () => {
     expect(STATEFUL_RESOURCE_TYPES).toEqual([
       'aws_s3_bucket',
       'aws_kms_key',
@@ -12,6 +12,9 @@ describe('stateful-prevent-destroy', () => {
       'aws_glue_catalog_table',
       'aws_kinesis_stream',
       'aws_dynamodb_table',
+      'aws_lakeformation_lf_tag',
+      'aws_sagemaker_domain',
+      'aws_sagemaker_model_package_group',
     ]);
     expect(statefulPreventDestroy.resourceTypes).toBe(STATEFUL_RESOURCE_TYPES);
   });

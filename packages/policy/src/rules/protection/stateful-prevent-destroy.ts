@@ -4,7 +4,7 @@ import { block, isTrue } from '../../stack-view';
 /**
  * Resource types that hold data or keys to it: destroying one loses what it holds. The same
  * list as core's `stateful()` helper documents (buckets, keys, catalog databases and tables,
- * streams, DynamoDB tables).
+ * streams, DynamoDB tables), plus LF-tags, Studio domains and model registry groups.
  */
 export const STATEFUL_RESOURCE_TYPES: readonly string[] = [
   'aws_s3_bucket',
@@ -13,6 +13,11 @@ export const STATEFUL_RESOURCE_TYPES: readonly string[] = [
   'aws_glue_catalog_table',
   'aws_kinesis_stream',
   'aws_dynamodb_table',
+  // LF-tags: deleting one removes it from every resource it is on, and with it the grants by tag.
+  'aws_lakeformation_lf_tag',
+  // Studio's domain holds every user's home directory (EFS); the registry group holds model versions.
+  'aws_sagemaker_domain',
+  'aws_sagemaker_model_package_group',
 ];
 
 /**
@@ -24,7 +29,7 @@ export const statefulPreventDestroy: Rule = {
   id: 'stateful-prevent-destroy',
   severity: 'high',
   resourceTypes: STATEFUL_RESOURCE_TYPES,
-  description: 'In a protected environment, a stateful resource (bucket, key, catalog database or table, stream, DynamoDB table) has lifecycle.prevent_destroy.',
+  description: 'In a protected environment, a stateful resource (bucket, key, catalog database or table, stream, DynamoDB table, LF-tag, Studio domain, model registry group) has lifecycle.prevent_destroy.',
   rationale:
     'A renamed construct, a changed logical id or a forced replacement shows up as one line in a long plan; prevent_destroy turns it into an error before data, or the key to it, is deleted.',
   check(resource, stack) {

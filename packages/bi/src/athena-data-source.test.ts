@@ -17,12 +17,12 @@ import { PolicyPack } from '@data-platform/policy';
 import { ATHENA_DATA_SOURCE_SETTINGS, AthenaDataSource, AthenaDataSourceProps, BiNetwork } from './athena-data-source';
 import { QuicksightGroups } from './groups';
 import { QUICKSIGHT_ACTIONS } from './quicksight';
-import { biOf, devEnvironment, NETWORK, OFFLINE, PARTITION, testPersona } from './test-support';
+import { biOf, devEnvironment, NETWORK, OFFLINE, PARTITION, biPersona } from './test-support';
 
 /** The lake, the persona, the sample groups and the data source in one stack `dev-bi`. */
 function build(props: Partial<AthenaDataSourceProps> = {}, environment: EnvironmentConfig = devEnvironment({ network: NETWORK })) {
   const { stack, lake } = stackWithLake(environment, { id: 'dev-bi' });
-  const persona = testPersona(stack, lake);
+  const persona = biPersona(stack, lake);
   const groups = new QuicksightGroups(stack, 'groups', { groups: biOf(environment).groups });
   const dataSource = new AthenaDataSource(stack, 'athena', { persona, groups, ...props });
   return { stack, lake, persona, groups, dataSource };
@@ -217,7 +217,7 @@ describe('AthenaDataSource', () => {
       const aspects = [new PolicyPack()];
       const { stack: lakeStack, lake } = stackWithLake(environment, { app, aspects, id: 'dev-lake' });
       const governance = new PlatformStack(app, 'dev-governance', { env: environment, aspects });
-      const persona = testPersona(governance, lake);
+      const persona = biPersona(governance, lake);
       const stack = new PlatformStack(app, 'dev-bi', { env: environment, aspects });
       const groups = new QuicksightGroups(stack, 'groups', { groups: biOf(environment).groups });
       const dataSource = new AthenaDataSource(stack, 'athena', { persona, groups, network, dnsResolvers: ['10.10.0.10'] });
@@ -225,14 +225,14 @@ describe('AthenaDataSource', () => {
       expect(() => synthesize(governance)).not.toThrow();
       const { tf } = synthesize(stack);
       expect(dataSourceOf(tf, { dataSource }).parameters).toEqual({
-        athena: { work_group: ref('data.terraform_remote_state.cross-stack-reference-input-dev-governance.outputs.cross-stack-output-aws_athena_workgroupbi-workgroupname') },
+        athena: { work_group: ref('data.terraform_remote_state.cross-stack-reference-input-dev-governance.outputs.cross-stack-output-aws_athena_workgroupbi-workgroup_D58BF9A6name') },
       });
     });
 
     it('passes every rule in a single offline stack, through a VPC connection', () => {
       const environment = devEnvironment({ ...OFFLINE, network: NETWORK });
       const { stack, lake } = stackWithLake(environment, { aspects: [new PolicyPack()] });
-      const persona = testPersona(stack, lake);
+      const persona = biPersona(stack, lake);
       const groups = new QuicksightGroups(stack, 'groups', { groups: biOf(environment).groups });
       new AthenaDataSource(stack, 'athena', { persona, groups, network });
       const { tf } = synthesize(stack);

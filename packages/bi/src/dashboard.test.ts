@@ -14,7 +14,7 @@ import { BiDataset } from './dataset';
 import { DEFINITIONS_DIR, readDefinition, toProviderDefinition } from './definition';
 import { QuicksightGroups } from './groups';
 import { QUICKSIGHT_ACTIONS } from './quicksight';
-import { biOf, dailyRevenueTable, datasetConfig, devEnvironment, layeredBi, NETWORK, OFFLINE, singleBi, testPersona } from './test-support';
+import { biOf, dailyRevenueTable, datasetConfig, devEnvironment, layeredBi, NETWORK, OFFLINE, singleBi, biPersona } from './test-support';
 
 const REVENUE = biOf(devEnvironment()).datasets['daily-revenue'];
 const RULES = biOf(devEnvironment()).datasets['revenue-rules'];
@@ -43,7 +43,7 @@ const sample = () => JSON.parse(readFileSync(join(DEFINITIONS_DIR, 'revenue.json
 function base(environment: EnvironmentConfig = devEnvironment()) {
   const { stack, lake } = stackWithLake(environment, { id: 'dev-bi' });
   const table = dailyRevenueTable(lake, lake);
-  const persona = testPersona(stack, lake);
+  const persona = biPersona(stack, lake);
   const groups = new QuicksightGroups(stack, 'groups', { groups: biOf(environment).groups });
   const dataSource = new AthenaDataSource(stack, 'athena', { persona, groups });
   const rules = new BiDataset(stack, 'rules', { name: 'revenue-rules', config: RULES, dataSource });
@@ -248,7 +248,7 @@ describe('Dashboard', () => {
       const environment = devEnvironment();
       const { stack, lake } = stackWithLake(environment, { id: 'dev-bi' });
       const groups = new QuicksightGroups(stack, 'groups', { groups: biOf(environment).groups });
-      const dataSource = new AthenaDataSource(stack, 'athena', { persona: testPersona(stack, lake), groups });
+      const dataSource = new AthenaDataSource(stack, 'athena', { persona: biPersona(stack, lake), groups });
       const orders = new BiDataset(stack, 'orders', {
         name: 'daily-revenue',
         config: datasetConfig({ sql: 'SELECT * FROM curated.daily_revenue', importMode: 'direct', columns: REVENUE.columns }),

@@ -18,7 +18,7 @@ import { AthenaDataSource } from './athena-data-source';
 import { BI_DATASET_SETTINGS, BiDataset, BiDatasetProps } from './dataset';
 import { QuicksightGroups } from './groups';
 import { QUICKSIGHT_ACTIONS } from './quicksight';
-import { biOf, dailyRevenueTable, datasetConfig, devEnvironment, OFFLINE, testPersona } from './test-support';
+import { biOf, dailyRevenueTable, datasetConfig, devEnvironment, OFFLINE, biPersona } from './test-support';
 
 /** The sample datasets of test-support's environment. */
 const REVENUE = biOf(devEnvironment()).datasets['daily-revenue'];
@@ -37,7 +37,7 @@ const PLAIN = datasetConfig({ table: 'curated.daily_revenue', columns: [...COLUM
 function base(environment: EnvironmentConfig = devEnvironment()) {
   const { stack, lake } = stackWithLake(environment, { id: 'dev-bi' });
   const table = dailyRevenueTable(lake, lake);
-  const persona = testPersona(stack, lake);
+  const persona = biPersona(stack, lake);
   const groups = new QuicksightGroups(stack, 'groups', { groups: biOf(environment).groups });
   const dataSource = new AthenaDataSource(stack, 'athena', { persona, groups });
   return { stack, lake, table, persona, groups, dataSource };
@@ -384,7 +384,7 @@ describe('BiDataset', () => {
       const { stack: lakeStack, lake } = stackWithLake(environment, { app, aspects, id: 'dev-lake' });
       const table = dailyRevenueTable(lake, lake);
       const governance = new PlatformStack(app, 'dev-governance', { env: environment, aspects });
-      const persona = testPersona(governance, lake);
+      const persona = biPersona(governance, lake);
       const stack = new PlatformStack(app, 'dev-bi', { env: environment, aspects });
       const groups = new QuicksightGroups(stack, 'groups', { groups: biOf(environment).groups });
       const dataSource = new AthenaDataSource(stack, 'athena', { persona, groups });
@@ -401,7 +401,7 @@ describe('BiDataset', () => {
       const environment = devEnvironment(OFFLINE);
       const { stack, lake } = stackWithLake(environment, { aspects: [new PolicyPack()] });
       const table = dailyRevenueTable(lake, lake);
-      const persona = testPersona(stack, lake);
+      const persona = biPersona(stack, lake);
       const groups = new QuicksightGroups(stack, 'groups', { groups: biOf(environment).groups });
       const dataSource = new AthenaDataSource(stack, 'athena', { persona, groups });
       new BiDataset(stack, 'revenue', { name: 'daily-revenue', config: PLAIN, dataSource, table, groups: [groups.arn('managers')] });

@@ -11,20 +11,18 @@
  */
 import { App, IAspect, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import {
   BiConfig,
   EnvironmentConfig,
   EnvironmentInput,
   PlatformStack,
-  ServiceRole,
   stateful,
   synthesize,
   testApp,
   testEnvironment,
 } from '@data-platform/core';
-import { PersonaAccess } from '@data-platform/governance';
+import { PersonaAccess, testPersona } from '@data-platform/governance';
 import { DataLake, stackWithLake } from '@data-platform/lake';
 import { Bi } from './bi';
 
@@ -133,31 +131,11 @@ export function dailyRevenueTable(scope: Construct, lake: DataLake): GlueCatalog
   );
 }
 
-/**
- * A governance persona as the governance layer builds one: a role QuickSight assumes and an
- * Athena workgroup with enforced settings, results under `bi/` of the lake's results bucket
- * encrypted with the lake key, which the role may read and write.
- */
-export function testPersona(stack: PlatformStack, lake: DataLake, name = 'bi'): PersonaAccess {
-  const role = new ServiceRole(stack, `${name}-persona`, { layer: 'governance', service: 'quicksight.amazonaws.com', name: `${name}-persona`, description: 'QuickSight queries as this persona' });
-  const workgroup = new AthenaWorkgroup(stack, `${name}-workgroup`, {
-    name: stack.resourceName('governance', name),
-    configuration: {
-      enforceWorkgroupConfiguration: true,
-      publishCloudwatchMetricsEnabled: true,
-      bytesScannedCutoffPerQuery: 1024 * 1024 * 1024,
-      resultConfiguration: {
-        outputLocation: `s3://${lake.athenaResults.name}/${name}/`,
-        encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: lake.key.arn },
-      },
-    },
-  });
-  lake.grantRead(role.role, 'athena-results', `${name}/`);
-  lake.grantWrite(role.role, 'athena-results', `${name}/`);
-  return { name, role: role.role, workgroup };
+/** The BI persona as governance builds it (role trusted by QuickSight, its Athena workgroup). */
+export function biPersona(stack: PlatformStack, lake: DataLake, name = 'bi'): PersonaAccess {
+  return testPersona(stack, lake, { name, service: 'quicksight.amazonaws.com' });
 }
 
-/** Everything the bi layer builds from the environment's `bi` section. */
 /** What {@link buildBiLayer} builds: the app's composition, {@link Bi}. */
 export type BiLayer = Bi;
 
@@ -175,7 +153,7 @@ export function layeredBi(environment: EnvironmentConfig, options: { readonly as
   const { stack: lakeStack, lake } = stackWithLake(environment, { app, aspects: options.aspects, id: `${environment.name}-lake` });
   const table = dailyRevenueTable(lake, lake);
   const governanceStack = new PlatformStack(app, `${environment.name}-governance`, { env: environment, aspects: options.aspects });
-  const persona = testPersona(governanceStack, lake);
+  const persona = biPersona(governanceStack, lake);
   const stack = new PlatformStack(app, `${environment.name}-bi`, { env: environment, aspects: options.aspects });
   return { app, lakeStack, lake, table, governanceStack, persona, stack, layer: buildBiLayer(stack, persona, table) };
 }
@@ -184,7 +162,7 @@ export function layeredBi(environment: EnvironmentConfig, options: { readonly as
 export function singleBi(environment: EnvironmentConfig, options: { readonly aspects?: readonly IAspect[] } = {}) {
   const { stack, lake } = stackWithLake(environment, { aspects: options.aspects });
   const table = dailyRevenueTable(lake, lake);
-  const persona = testPersona(stack, lake);
+  const persona = biPersona(stack, lake);
   return { stack, lake, table, persona, layer: buildBiLayer(stack, persona, table) };
 }
 

@@ -53,8 +53,9 @@ describe('Governance', () => {
 
     const personaRoles = Object.values(governance.personas).map((p) => `\${aws_iam_role.${p.role.friendlyUniqueId}.arn}`);
     const grants = Object.values(lfGrants(tf));
-    // Two tag-policy grants per persona grant, a filter and its database, five for the job, three for the crawler, two for the share.
-    expect(grants).toHaveLength(5 * 2 + 2 + 5 + 3 + 2);
+    // Two tag-policy grants per persona grant, the three zone locations of the one write persona,
+    // a filter and its database, five for the job, three for the crawler, two for the share.
+    expect(grants).toHaveLength(5 * 2 + 3 + 2 + 5 + 3 + 2);
     for (const grant of grants) {
       const principal = String(grant.principal);
       expect(personaRoles.includes(principal) || REMOTE.test(principal) || principal === '444444444444').toBe(true);

@@ -95,7 +95,7 @@ export class Governance extends Construct {
     const personaGrants: Record<string, Persona> = {};
     const workgroups: Record<string, PersonaWorkgroup> = {};
     for (const [name, persona] of Object.entries(config.personas)) {
-      const grants = new Persona(this, `persona-${name}`, { name, config: persona, databases: lake.databases, filters: this.filters, tags: this.tags, settings });
+      const grants = new Persona(this, `persona-${name}`, { name, config: persona, databases: lake.databases, filters: this.filters, tags: this.tags, settings, locations: this.locations });
       personaGrants[name] = grants;
       workgroups[name] = new PersonaWorkgroup(this, `workgroup-${name}`, { lake, persona: name, role: grants.role, bytesScannedCutoffMb: persona.bytesScannedCutoffMb });
       lake.grantCatalog(grants.role, 'write');

@@ -15,3 +15,4 @@ export * from './athena-workgroup';
 export * from './saved-queries';
 export * from './catalog-encryption';
 export * from './governance';
+export * from './testing';

@@ -29,7 +29,7 @@ describe('LakeLocations', () => {
         arn: bucketArn(zone),
         role_arn: ref(locations.role.role, 'arn'),
         hybrid_access_enabled: false,
-        depends_on: [policyAddress(tf, `adp-dev-lake-read-${zone}-all`), policyAddress(tf, `adp-dev-lake-write-${zone}-all`)],
+        depends_on: [policyAddress(tf, `adp-dev-lake-read-${zone}-all`), policyAddress(tf, `adp-dev-lake-write-${zone}-all`), policyAddress(tf, `adp-dev-lake-delete-${zone}-all`)],
       });
       expect(registration).not.toHaveProperty('use_service_linked_role');
     }
@@ -54,11 +54,12 @@ describe('LakeLocations', () => {
     }]);
   });
 
-  it('lets the role read and write every zone bucket through the lake\'s grants, and nothing else', () => {
+  it('lets the role read, write and delete objects of every zone bucket through the lake\'s grants, and nothing else', () => {
     const { tf, locations } = build();
     expect(rolePolicies(tf, locations)).toEqual(Object.fromEntries(ZONES.flatMap((zone) => [
       [`adp-dev-lake-read-${zone}-all`, lakeReadAll(bucketArn(zone))],
       [`adp-dev-lake-write-${zone}-all`, lakeWriteAll(bucketArn(zone))],
+      [`adp-dev-lake-delete-${zone}-all`, [{ sid: 'DeleteObjects', effect: 'Allow', actions: ['s3:DeleteObject'], resources: [`${bucketArn(zone)}/*`] }]],
     ])));
   });
 

@@ -30,7 +30,7 @@ export interface LakeLocationsProps {
  *   on that key.
  * - The registration role is trusted by lakeformation.amazonaws.com on behalf of this account only
  *   (`aws:SourceAccount`, the confused-deputy guard Lake Formation documents) and may read and
- *   write every zone bucket through `DataLake.grantRead`/`grantWrite` (objects, listing, the lake
+ *   write every zone bucket through `DataLake.grantRead`/`grantWrite`/`grantDelete` (objects, listing, the lake
  *   key through S3). Credentials Lake Formation vends are scoped down from it.
  * - `hybrid_access_enabled` follows {@link LakeFormationSettings.hybridAccess}: in hybrid access
  *   mode, principals not opted in to Lake Formation keep reaching the data through IAM alone.
@@ -70,7 +70,8 @@ export class LakeLocations extends Construct {
 
     const registrations = {} as Record<Zone, LakeformationResource>;
     for (const zone of ZONES) {
-      const policies: IamRolePolicy[] = [lake.grantRead(this.role.role, zone), lake.grantWrite(this.role.role, zone)];
+      // Lake Formation vends credentials bounded by this role: deletes (DELETE, INSERT OVERWRITE) need it too.
+      const policies: IamRolePolicy[] = [lake.grantRead(this.role.role, zone), lake.grantWrite(this.role.role, zone), lake.grantDelete(this.role.role, zone)];
       const registration = new LakeformationResource(this, `${zone}-location`, {
         arn: lake.zones[zone].arn,
         roleArn: this.role.arn,

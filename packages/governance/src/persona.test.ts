@@ -5,6 +5,7 @@ import {
   GOVERNANCE_DEFAULTS,
   PersonaConfig,
   SynthesizedStack,
+  ZONES,
   documentStatements,
   problemsOf,
   ref,
@@ -15,10 +16,12 @@ import { DataLake, stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { DataFilter } from './data-filter';
 import { LakeFormationSettings } from './lake-formation-settings';
+import { LakeLocations } from './lake-locations';
 import { LfTags } from './lf-tags';
 import { PERSONA, PERSONA_DEFAULTS, Persona } from './persona';
 import {
   ADMIN_ROLE,
+  DEV_GOVERNANCE,
   DEV_TAGS,
   OFFLINE,
   PARTITION,
@@ -37,27 +40,8 @@ const SETTINGS = 'aws_lakeformation_data_lake_settings.governance_lake_settings'
 const TAGS = ['aws_lakeformation_lf_tag.governance_domain_lf_tag', 'aws_lakeformation_lf_tag.governance_sensitivity_lf_tag'];
 const EU = "country IN ('DE', 'FR', 'NL', 'ES', 'IT')";
 
-/** The personas of environments/dev.yaml. */
-const PERSONAS = {
-  'data-engineers': {
-    description: 'Build and run the pipelines; query and change every zone.',
-    grants: [{ tags: { domain: ['sales', 'customer'], sensitivity: ['public', 'internal', 'pii'] }, access: 'write' }],
-  },
-  analysts: {
-    description: 'Business analysts; query sales data, never personal data.',
-    grants: [{ tags: { domain: ['sales'], sensitivity: ['public', 'internal'] }, access: 'read' }],
-  },
-  marketing: { description: 'Marketing; EU customers\' features only, without identifiers.', filters: ['eu-customers'] },
-  'data-scientists': {
-    description: 'Data scientists; the execution role of their SageMaker Studio apps.',
-    assumedBy: ['sagemaker.amazonaws.com'],
-    grants: [{ tags: { domain: ['sales', 'customer'], sensitivity: ['public', 'internal'] }, access: 'read' }],
-  },
-  auditors: {
-    description: 'Auditors; see which data exists, read none of it.',
-    grants: [{ tags: { domain: ['sales', 'customer'], sensitivity: ['public', 'internal', 'pii'] }, access: 'describe' }],
-  },
-} satisfies Record<string, PersonaInput>;
+/** The personas of environments/dev.yaml (DEV_GOVERNANCE), but bi, QuickSight's, which is the analysts' grant again. */
+const PERSONAS: Record<string, PersonaInput> = Object.fromEntries(Object.entries(DEV_GOVERNANCE.personas ?? {}).filter(([name]) => name !== 'bi'));
 
 /** The lake (and the table customer_features) in `lakeStack`; settings, LF-tags and filters in `stack`. */
 function governance(stack: TerraformStack, lakeStack: TerraformStack, lake: DataLake) {
@@ -111,6 +95,7 @@ describe('Persona', () => {
       tablePermissions: { describe: ['DESCRIBE'], read: ['SELECT', 'DESCRIBE'], write: ['SELECT', 'INSERT', 'DELETE', 'DESCRIBE', 'ALTER'] },
       filterPermissions: ['SELECT'],
       filterDatabasePermissions: ['DESCRIBE'],
+      locationPermissions: ['DATA_LOCATION_ACCESS'],
       readCatalogActions: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
       writeCatalogActions: [
         'glue:CreateTable', 'glue:UpdateTable', 'glue:DeleteTable',
@@ -215,6 +200,23 @@ describe('Persona', () => {
       const expression = [{ key: 'domain', values: ['sales', 'customer'] }, { key: 'sensitivity', values: ['public', 'internal', 'pii'] }];
       expect(grantsOf(tf, persona)).toEqual(tagGrants(ref(persona.role, 'arn'), expression, ['DESCRIBE', 'CREATE_TABLE'], ['SELECT', 'INSERT', 'DELETE', 'DESCRIBE', 'ALTER']));
       expect(Object.values(lfGrants(tf))).toHaveLength(2);
+    });
+
+    it('grants a writer DATA_LOCATION_ACCESS on every registered zone location when given the locations, a reader none', () => {
+      for (const [name, expected] of [['data-engineers', 3], ['analysts', 0]] as const) {
+        const { stack, lake } = stackWithLake(env());
+        const parts = governance(stack, stack, lake);
+        const locations = new LakeLocations(stack, 'locations', { lake, settings: parts.settings });
+        const persona = new Persona(stack, `persona-${name}`, { name, config: personaConfig(PERSONAS[name]), databases: lake.databases, filters: parts.filters, tags: parts.tags, settings: parts.settings, locations });
+        const { tf } = synthesize(stack);
+        const located = grantsOf(tf, persona).filter((g) => g.data_location !== undefined);
+        expect(located).toEqual(ZONES.slice(0, expected).map((zone) => ({
+          principal: ref(persona.role, 'arn'),
+          permissions: ['DATA_LOCATION_ACCESS'],
+          data_location: { arn: `\${aws_s3_bucket.lake_${zone}_bucket.arn}` },
+          depends_on: [SETTINGS, `aws_lakeformation_resource.governance_${zone}_location`],
+        })));
+      }
     });
 
     it('grants a describer DESCRIBE only, on databases and tables', () => {

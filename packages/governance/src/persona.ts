@@ -23,6 +23,7 @@ import {
 } from '@data-platform/core';
 import { DataFilter } from './data-filter';
 import { LakeFormationSettings } from './lake-formation-settings';
+import { LakeLocations } from './lake-locations';
 import { LfTags } from './lf-tags';
 
 /** What a persona may do: its Lake Formation permissions per access level and its IAM actions on the catalog. */
@@ -46,6 +47,11 @@ export const PERSONA = {
    * (`glue:GetDatabase`) before it reads the table, and a filter grants nothing on the database.
    */
   filterDatabasePermissions: ['DESCRIBE'],
+  /**
+   * Permission of a persona with a `write` grant on each zone's registered location: creating a
+   * table there (CREATE TABLE AS, a crawler-free new table) or pointing one at it needs it.
+   */
+  locationPermissions: ['DATA_LOCATION_ACCESS'],
   /** Glue actions that read catalog metadata (Athena, QuickSight and SageMaker call them as the persona). */
   readCatalogActions: [
     'glue:GetDatabase',
@@ -98,6 +104,12 @@ export interface PersonaProps {
   readonly tags: LfTags;
   /** The account's Lake Formation settings: grants are made once the administrators are in place. */
   readonly settings: LakeFormationSettings;
+  /**
+   * The registered zone locations. A persona with a `write` grant gets DATA_LOCATION_ACCESS on
+   * each, so it can create tables in the zones; without locations it can change existing tables only.
+   * @default none: no location grant
+   */
+  readonly locations?: LakeLocations;
 }
 
 /**
@@ -117,6 +129,8 @@ export interface PersonaProps {
  *   Tables and columns tagged with a value outside the expression stay invisible.
  * - For each filter of `config.filters`: SELECT on the data cells filter, and DESCRIBE on the
  *   database of its table (once per zone).
+ * - With a `write` grant and `locations`: DATA_LOCATION_ACCESS on each zone's registered location
+ *   (Lake Formation requires it to create a table whose data lives there).
  * - Never a grant option, never ALL: the persona cannot pass on what it was granted.
  * - Every grant is made after the administrators (settings) and the LF-tags exist.
  *
@@ -204,6 +218,17 @@ export class Persona extends Construct {
         dataCellsFilter: { databaseName: filter.table.databaseName, tableName: filter.table.name, tableCatalogId: filter.catalogId, name: filter.name },
         dependsOn: [...settings.after(this), filter.filter],
       }));
+    }
+    if (writes && props.locations) {
+      const locations = props.locations;
+      for (const zone of ZONES) {
+        grants.push(new LakeformationPermissions(this, `location-${zone}`, {
+          principal,
+          permissions: [...PERSONA.locationPermissions],
+          dataLocation: { arn: locations.lake.zones[zone].arn },
+          dependsOn: [...settings.after(this), locations.registrations[zone]],
+        }));
+      }
     }
     for (const zone of ZONES.filter((z) => filterZones.has(z))) {
       grants.push(new LakeformationPermissions(this, `filter-database-${zone}`, {

@@ -490,6 +490,17 @@ describe('DataLake', () => {
       );
     });
 
+    it('lets a role delete objects under a prefix, leaving their versions to the lifecycle', () => {
+      const { stack, lake, role } = withRole();
+      const policy = lake.grantDelete(role, 'processed', 'orders/');
+      const { tf } = synthesize(stack);
+      expect(grantStatements(tf, policy)).toEqual([
+        { sid: 'DeleteObjects', effect: 'Allow', actions: ['s3:DeleteObject'], resources: ['${aws_s3_bucket.lake_processed_bucket.arn}/orders/*'] },
+      ]);
+      expect(resource(tf, 'aws_iam_role_policy', policy.friendlyUniqueId).name).toBe(`adp-dev-lake-delete-processed-${hash8('orders/')}`);
+      expect(lake.grantDelete(role, 'processed', 'orders/')).toBe(policy);
+    });
+
     it('attaches the policy to the role inline, named after the verb, zone and a hash of the prefix', () => {
       const { stack, lake, role } = withRole();
       const read = lake.grantRead(role, 'raw', 'orders/');

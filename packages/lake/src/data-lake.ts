@@ -85,7 +85,7 @@ export interface EventQueueRef {
   readonly name: string;
 }
 
-type Verb = 'read' | 'write';
+type Verb = 'read' | 'write' | 'delete';
 
 /**
  * What {@link DataLake.grantCatalog} lets a role do with the catalog metadata the lake key
@@ -385,6 +385,23 @@ export class DataLake extends Construct {
     }
   }
 
+  /**
+   * Lets `role` delete objects of `zone` (its bucket) under `prefix`. The buckets are versioned:
+   * a delete leaves the object recoverable as a noncurrent version until the zone's lifecycle
+   * expires it, and no grant deletes versions themselves.
+   *
+   * For roles that rewrite data, e.g. the Lake Formation registration role, whose permissions
+   * bound what Lake Formation's vended credentials may do (DELETE, INSERT OVERWRITE).
+   * Created like {@link DataLake.grantRead}, in the role's stack.
+   *
+   * @param prefix a key prefix ending in "/", or "" (the default) for the whole bucket
+   * @returns the role's inline policy
+   * @throws PlatformError for an unknown bucket, a malformed prefix or a role in another account
+   */
+  grantDelete(role: IamRole, zone: GrantableZone, prefix = ''): IamRolePolicy {
+    return this.grant('delete', role, zone, prefix);
+  }
+
   private grant(verb: Verb, role: IamRole, zone: GrantableZone, prefix: string): IamRolePolicy {
     const v = new Validator(`DataLake ${this.node.path}`);
     v.check(GRANTABLE_ZONES.includes(zone), 'zone',
@@ -405,7 +422,9 @@ export class DataLake extends Construct {
     const existing = scope.node.tryFindChild(id);
     if (existing instanceof IamRolePolicy) return existing;
 
-    const statements = verb === 'read' ? readStatements(target, prefix, this.env.region) : writeStatements(target, prefix, this.env.region);
+    const statements = verb === 'read'
+      ? readStatements(target, prefix, this.env.region)
+      : verb === 'write' ? writeStatements(target, prefix, this.env.region) : deleteStatements(target, prefix);
     const document = new DataAwsIamPolicyDocument(scope, `${id}-document`, { statement: statements });
     return new IamRolePolicy(scope, id, {
       name: PlatformStack.of(this).resourceName('lake', `${verb}-${zone}-${prefixTag}`, { maxLength: NAME_LIMITS.iamPolicy }),
@@ -456,6 +475,11 @@ function readStatements(bucket: ZoneBucket, prefix: string, region: string): Dat
     { sid: 'LocateBucket', effect: 'Allow', actions: ['s3:GetBucketLocation'], resources: [bucket.arn] },
     { sid: 'DecryptWithLakeKey', effect: 'Allow', actions: ['kms:Decrypt'], resources: [keyArn(bucket)], condition: viaS3(region) },
   ];
+}
+
+/** Deleting objects (a delete marker on the versioned buckets; never a version itself). */
+function deleteStatements(bucket: ZoneBucket, prefix: string): DataAwsIamPolicyDocumentStatement[] {
+  return [{ sid: 'DeleteObjects', effect: 'Allow', actions: ['s3:DeleteObject'], resources: [`${bucket.arn}/${prefix}*`] }];
 }
 
 function writeStatements(bucket: ZoneBucket, prefix: string, region: string): DataAwsIamPolicyDocumentStatement[] {

@@ -1,4 +1,5 @@
 import { TerraformOutput, Token } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { SagemakerDomain } from '@cdktf/provider-aws/lib/sagemaker-domain';
 import { SagemakerUserProfile } from '@cdktf/provider-aws/lib/sagemaker-user-profile';
 import {
@@ -31,10 +32,12 @@ function single(users?: readonly string[], network: Network = NETWORK) {
 }
 
 /** The inline policies of the persona's role in `tf`, by name. */
+/** The persona role's policies, but those of its Athena workgroup (governance's, not Studio's). */
 function personaPolicies(tf: SynthesizedStack, access: PersonaAccess) {
+  const workgroupPolicy = (name: string) => /^adp-dev-lake-(read|write)-athena-results-|^adp-dev-governance-[a-z-]+-athena$/.test(name);
   return Object.fromEntries(
     Object.values(tf.resource?.aws_iam_role_policy ?? {})
-      .filter((p) => p.role === ref(access.role, 'name'))
+      .filter((p) => p.role === ref(access.role, 'name') && !workgroupPolicy(p.name as string))
       .map((p) => [p.name as string, documentStatements(tf, p.policy)]),
   );
 }
@@ -215,7 +218,9 @@ describe('StudioDomain', () => {
       const app = testApp();
       const { stack, lake } = stackWithLake(devEnvironment(), { app });
       const other = new PlatformStack(app, 'other-governance', { env: testEnvironment({ name: 'other', account: '222222222222', deployRole: 'arn:aws:iam::222222222222:role/adp-deploy' }) });
-      const foreign = persona(other, lake);
+      // A role of the other account beside a workgroup of this one: only the role's account is wrong.
+      const role = new IamRole(other, 'data-scientists-role', { name: 'data-scientists', assumeRolePolicy: '{}' });
+      const foreign = { ...persona(stack, lake), role };
       expect(problemsOf(() => new StudioDomain(stack, 'studio', { lake, persona: foreign, network: NETWORK }))).toEqual([
         'StudioDomain dev/studio: persona.role other-governance/data-scientists-role is in account 222222222222; use the persona of this environment\'s account, 111111111111 (Studio runs its apps as that role)',
       ]);

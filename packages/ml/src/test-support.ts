@@ -11,13 +11,10 @@
 import { createHash } from 'node:crypto';
 import { App, IAspect } from 'cdktf';
 import { Construct } from 'constructs';
-import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler';
 import { GlueSecurityConfiguration } from '@cdktf/provider-aws/lib/glue-security-configuration';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { EnvironmentConfig, EnvironmentInput, ModelConfig, NAME_LIMITS, PlatformStack, ServiceRole, testApp, testEnvironment } from '@data-platform/core';
-import { PersonaAccess } from '@data-platform/governance';
+import { EnvironmentConfig, EnvironmentInput, ModelConfig, PlatformStack, ServiceRole, testApp, testEnvironment } from '@data-platform/core';
+import { PersonaAccess, testPersona } from '@data-platform/governance';
 import { DataLake, stackWithLake } from '@data-platform/lake';
 import { Network } from './shared/network';
 
@@ -103,35 +100,9 @@ export function modelConfig(input: ModelInput, overrides: Partial<EnvironmentInp
 /** The config of the churn model, defaults filled in. */
 export const churnConfig = (): ModelConfig => modelConfig(CHURN);
 
-/**
- * The data scientists' persona as governance builds it: a role trusted by SageMaker (and the
- * account) and an enforced Athena workgroup writing encrypted results to the lake.
- */
+/** The data scientists' persona as governance builds it: a role trusted by SageMaker and its Athena workgroup. */
 export function persona(scope: Construct, lake: DataLake, name = 'data-scientists'): PersonaAccess {
-  const stack = PlatformStack.of(scope);
-  const trust = new DataAwsIamPolicyDocument(scope, `${name}-trust`, {
-    statement: [
-      { effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['sagemaker.amazonaws.com'] }] },
-      { effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'AWS', identifiers: [stack.accountRootArn] }] },
-    ],
-  });
-  const role = new IamRole(scope, `${name}-role`, {
-    name: stack.resourceName('governance', name, { maxLength: NAME_LIMITS.iamRole }),
-    assumeRolePolicy: trust.json,
-  });
-  const workgroup = new AthenaWorkgroup(scope, `${name}-workgroup`, {
-    name: stack.resourceName('governance', name),
-    configuration: {
-      enforceWorkgroupConfiguration: true,
-      publishCloudwatchMetricsEnabled: true,
-      bytesScannedCutoffPerQuery: 1024 * 1024 * 1024,
-      resultConfiguration: {
-        outputLocation: `s3://${lake.athenaResults.name}/${name}/`,
-        encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: lake.key.arn },
-      },
-    },
-  });
-  return { name, role, workgroup };
+  return testPersona(scope, lake, { name, service: 'sagemaker.amazonaws.com' });
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlatformManifest } from '@data-platform/core';
-import { PolicyReport } from '@data-platform/policy';
+import { PolicyReport, STATEFUL_RESOURCE_TYPES } from '@data-platform/policy';
 import {
   ALLOW_DESTROY_VARIABLE,
   PLAN_FILES,
@@ -227,17 +227,12 @@ describe('plan summary of real plans', () => {
   });
 });
 
-test('stateful resource types: data, keys, catalog entries, streams, tables, state', () => {
-  expect(STATEFUL_TYPES).toEqual([
-    'aws_s3_bucket',
-    'aws_kms_key',
-    'aws_glue_catalog_database',
-    'aws_glue_catalog_table',
-    'aws_kinesis_stream',
-    'aws_dynamodb_table',
-    'aws_sagemaker_model_package_group',
-    'aws_sagemaker_domain',
-  ]);
+test('stateful resource types are the policy pack\'s: data, keys, catalog entries, streams, tables, registry groups, Studio domains', () => {
+  expect(STATEFUL_TYPES).toBe(STATEFUL_RESOURCE_TYPES);
+  expect(STATEFUL_TYPES).toEqual(expect.arrayContaining([
+    'aws_s3_bucket', 'aws_kms_key', 'aws_glue_catalog_database', 'aws_glue_catalog_table', 'aws_kinesis_stream', 'aws_dynamodb_table',
+    'aws_sagemaker_model_package_group', 'aws_sagemaker_domain',
+  ]));
   const s = summarizePlan('x', {
     resource_changes: [
       { address: 'aws_glue_catalog_table.t', type: 'aws_glue_catalog_table', change: { actions: ['delete'] } },

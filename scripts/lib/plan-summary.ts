@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PolicyReport, REPORT_FILES } from '@data-platform/policy';
+import { PolicyReport, REPORT_FILES, STATEFUL_RESOURCE_TYPES } from '@data-platform/policy';
 
 /** The part of Terraform's JSON plan format this reads. */
 export interface PlanJson {
@@ -27,22 +27,12 @@ export type ChangeKind = 'create' | 'update' | 'replace' | 'destroy';
 export const CHANGE_KINDS: readonly ChangeKind[] = ['create', 'update', 'replace', 'destroy'];
 
 /**
- * Resource types that hold data, keys or catalog entries (or Terraform state): replacing or
- * destroying one loses what it holds. The platform manifest lists the stateful resources each stack
- * marks with `stateful()`; this list is the fallback that still catches one that was not marked
- * (an unmarked bucket is as stateful as a marked one).
+ * Resource types that hold data, keys or catalog entries: replacing or destroying one loses what it
+ * holds. The platform manifest lists the stateful resources each stack marks with `stateful()`;
+ * this list, the policy pack's own (which requires prevent_destroy on them in protected
+ * environments), is the fallback that still catches one that was not marked.
  */
-export const STATEFUL_TYPES: readonly string[] = [
-  'aws_s3_bucket',
-  'aws_kms_key',
-  'aws_glue_catalog_database',
-  'aws_glue_catalog_table',
-  'aws_kinesis_stream',
-  'aws_dynamodb_table',
-  // Model versions and the Studio home directories (EFS) live in these.
-  'aws_sagemaker_model_package_group',
-  'aws_sagemaker_domain',
-];
+export const STATEFUL_TYPES: readonly string[] = STATEFUL_RESOURCE_TYPES;
 
 /** One changed resource of a plan. */
 export interface ResourceChange {

@@ -7,6 +7,8 @@ import {
   DataQualityRuleset,
   EtlJob,
   GlueConnection,
+  GlueScript,
+  JOB_HELPERS_FILE,
   GlueWorkflow,
   InteractiveSessions,
   ProcessingSecurity,
@@ -22,6 +24,8 @@ import { IngestionLayer } from './ingestion-layer';
 export class ProcessingLayer extends Construct {
   readonly security: ProcessingSecurity;
   readonly connections: Readonly<Record<string, GlueConnection>>;
+  /** The Python module every ETL job imports (uploaded once, when there are jobs). */
+  readonly jobHelpers?: GlueScript;
   readonly jobs: Readonly<Record<string, EtlJob>>;
   readonly streamingJobs: Readonly<Record<string, StreamingJob>>;
   readonly crawlers: Readonly<Record<string, Crawler>>;
@@ -43,8 +47,13 @@ export class ProcessingLayer extends Construct {
     this.connections = connections;
 
     const jobs: Record<string, EtlJob> = {};
-    for (const [name, config] of Object.entries(p.jobs)) {
-      jobs[name] = new EtlJob(this, `job-${name}`, { lake, name, config, security, connection: config.connection ? connections[config.connection] : undefined });
+    if (Object.keys(p.jobs).length > 0) {
+      // One upload for every job: each job passes it with --extra-py-files.
+      const helpers = new GlueScript(this, 'job-helpers', { lake, file: JOB_HELPERS_FILE });
+      this.jobHelpers = helpers;
+      for (const [name, config] of Object.entries(p.jobs)) {
+        jobs[name] = new EtlJob(this, `job-${name}`, { lake, name, config, security, helpers, connection: config.connection ? connections[config.connection] : undefined });
+      }
     }
     this.jobs = jobs;
 

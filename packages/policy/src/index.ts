@@ -11,3 +11,4 @@ export * from './policy-pack';
 export { ALL_RULES } from './rules';
 export { runRule, stackOf, TEST_CONTEXT } from './testing';
 export * from './docs';
+export { STATEFUL_RESOURCE_TYPES } from './rules/protection/stateful-prevent-destroy';

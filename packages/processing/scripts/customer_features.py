@@ -27,12 +27,12 @@ twice for a while, never missing; the next run replaces both. The job runs witho
 
 import sys
 from datetime import date, datetime
-from urllib.parse import urlparse
 
 import boto3
 from awsglue.context import GlueContext
 from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
+from lake_io import delete_keys, list_keys, optional_argument, split_s3, table_name
 from pyspark.context import SparkContext
 from pyspark.sql import functions as F
 from pyspark.sql.window import Window
@@ -42,49 +42,7 @@ REVENUE_TYPE = "decimal(18,2)"
 EXCLUDED_STATUSES = ("cancelled", "canceled", "refunded")
 COUNTRY_COLUMNS = ("customer_country", "country")
 UNKNOWN_COUNTRY = "UNKNOWN"
-DELETE_BATCH = 1000
 COLUMNS = ("customer_id", "country", "first_order_date", "tenure_days", "orders_90d", "revenue_90d", "days_since_last_order")
-
-
-def optional_argument(name, default):
-    """The value of --<name> when the job was started with it, else `default`."""
-    if f"--{name}" in sys.argv:
-        return getResolvedOptions(sys.argv, [name])[name]
-    return default
-
-
-def split_s3(path):
-    """(bucket, key prefix ending in "/") of an s3:// path."""
-    parsed = urlparse(path)
-    if parsed.scheme not in ("s3", "s3a", "s3n") or not parsed.netloc:
-        raise ValueError(f"{path} is not an s3:// path")
-    prefix = parsed.path.lstrip("/")
-    return parsed.netloc, prefix if prefix == "" or prefix.endswith("/") else prefix + "/"
-
-
-def table_name(path, argument):
-    """The catalog table of a path: its last folder, as a catalog name (`orders`)."""
-    folders = [part for part in split_s3(path)[1].split("/") if part]
-    if not folders:
-        raise ValueError(f"{path} has no folder to name the table after; pass --{argument}")
-    return folders[-1].lower().replace("-", "_")
-
-
-def list_keys(s3, bucket, prefix):
-    """Every object key under `prefix`."""
-    keys = []
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        keys.extend(item["Key"] for item in page.get("Contents", []))
-    return keys
-
-
-def delete_keys(s3, bucket, keys):
-    for start in range(0, len(keys), DELETE_BATCH):
-        batch = keys[start:start + DELETE_BATCH]
-        response = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True})
-        errors = response.get("Errors", [])
-        if errors:
-            raise RuntimeError(f"could not delete {len(errors)} replaced object(s), e.g. {errors[0]}")
 
 
 def as_of_date():

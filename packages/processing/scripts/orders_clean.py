@@ -39,13 +39,13 @@ lake key; one run at a time (the job allows no concurrent runs).
 """
 
 import sys
-from urllib.parse import urlparse
 
 import boto3
 from awsglue.context import GlueContext
 from awsglue.dynamicframe import DynamicFrame
 from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
+from lake_io import delete_keys, list_keys, optional_argument, split_s3, table_name
 from pyspark.context import SparkContext
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
@@ -67,31 +67,6 @@ COLUMNS = {
 REQUIRED = ("order_id", "amount", "ordered_at", COMMIT_TS)
 # At equal commit times, the operation that wins.
 OP_RANK = {"D": 3, "U": 2, "I": 1}
-DELETE_BATCH = 1000
-
-
-def optional_argument(name, default):
-    """The value of --<name> when the job was started with it, else `default`."""
-    if f"--{name}" in sys.argv:
-        return getResolvedOptions(sys.argv, [name])[name]
-    return default
-
-
-def split_s3(path):
-    """(bucket, key prefix ending in "/") of an s3:// path."""
-    parsed = urlparse(path)
-    if parsed.scheme not in ("s3", "s3a", "s3n") or not parsed.netloc:
-        raise ValueError(f"{path} is not an s3:// path")
-    prefix = parsed.path.lstrip("/")
-    return parsed.netloc, prefix if prefix == "" or prefix.endswith("/") else prefix + "/"
-
-
-def table_name(path):
-    """The catalog table of an output path: its last folder, as a catalog name (`orders`)."""
-    folders = [part for part in split_s3(path)[1].split("/") if part]
-    if not folders:
-        raise ValueError(f"{path} has no folder to name the table after; pass --target_table")
-    return folders[-1].lower().replace("-", "_")
 
 
 def has_rows(df):
@@ -122,14 +97,6 @@ def latest_per_key(df):
     return df.withColumn("_row", F.row_number().over(window)).filter(F.col("_row") == 1).drop("_row")
 
 
-def list_keys(s3, bucket, prefix):
-    """Every object key under `prefix`."""
-    keys = []
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        keys.extend(item["Key"] for item in page.get("Contents", []))
-    return keys
-
-
 def has_parquet(s3, bucket, prefix):
     """True when a Parquet file is under `prefix` (the output has been written before)."""
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
@@ -138,19 +105,10 @@ def has_parquet(s3, bucket, prefix):
     return False
 
 
-def delete_keys(s3, bucket, keys):
-    for start in range(0, len(keys), DELETE_BATCH):
-        batch = keys[start:start + DELETE_BATCH]
-        response = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True})
-        errors = response.get("Errors", [])
-        if errors:
-            raise RuntimeError(f"could not delete {len(errors)} replaced object(s), e.g. {errors[0]}")
-
-
 def main():
     args = getResolvedOptions(sys.argv, ["JOB_NAME", "source_path", "target_path", "target_database"])
     target_path = args["target_path"]
-    target_table = optional_argument("target_table", None) or table_name(target_path)
+    target_table = optional_argument("target_table", None) or table_name(target_path, "target_table")
     bucket, prefix = split_s3(target_path)
 
     sc = SparkContext.getOrCreate()

@@ -9,23 +9,25 @@ import {
   EnvironmentInput,
   JobConfig,
   LOG_RETENTION_DAYS,
+  PlatformStack,
   problemsOf,
   PROCESSING_DEFAULTS,
   rolePolicies,
   synthesize,
   synthesizedResource,
 } from '@data-platform/core';
-import { stackWithLake } from '@data-platform/lake';
+import { DataLake, stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import {
   ETL_JOB_FIXED_ARGUMENTS,
   ETL_JOB_SETTINGS,
   EtlJob,
+  JOB_HELPERS_FILE,
   PLATFORM_JOB_ARGUMENTS,
   RESERVED_JOB_ARGUMENTS,
 } from './etl-job';
 import { GlueConnection } from './glue-connection';
-import { SCRIPTS_DIR } from './glue-script';
+import { GlueScript, SCRIPTS_DIR } from './glue-script';
 import {
   ARTIFACTS_ARN,
   devEnvironment,
@@ -83,15 +85,19 @@ interface BuildOptions {
   readonly app?: App;
 }
 
-/** The lake, the security configuration and the job (and a connection, if asked) in one stack. */
+/** The layer's shared module of job helpers, as the processing layer uploads it once. */
+const jobHelpers = (stack: PlatformStack, lake: DataLake) => new GlueScript(stack, 'helpers', { lake, file: JOB_HELPERS_FILE });
+
+/** The lake, the security configuration, the helpers and the job (and a connection, if asked) in one stack. */
 function build(options: BuildOptions = {}) {
   const { stack, lake, security } = withSecurity(stackWithLake(options.environment ?? env(), { app: options.app }));
   const connection = options.connection
     ? new GlueConnection(stack, 'connection', { lake, name: 'orders-db', config: { type: 'network' }, network: NETWORK })
     : undefined;
   const name = options.name ?? 'orders-clean';
-  const job = new EtlJob(stack, `job-${name}`, { lake, name, config: options.config ?? jobConfig(), security, connection });
-  return { stack, lake, security, connection, job };
+  const helpers = jobHelpers(stack, lake);
+  const job = new EtlJob(stack, `job-${name}`, { lake, name, config: options.config ?? jobConfig(), security, connection, helpers });
+  return { stack, lake, security, connection, job, helpers };
 }
 
 const synth = (options?: BuildOptions) => synthesized(build(options));
@@ -123,7 +129,7 @@ describe('EtlJob', () => {
     expect(tf.output).toMatchObject({ 'job-name': { value: `\${aws_glue_job.${job.job.friendlyUniqueId}.name}` } });
   });
 
-  test('passes the platform arguments: bookmarks, logging, metrics, temporary directory, where to read and write', () => {
+  test('passes the platform arguments: bookmarks, logging, metrics, temporary directory, where to read and write, the shared helpers', () => {
     const built = build();
     new TerraformOutput(built.stack, 'temp-dir', { value: built.job.tempDir });
     const { tf } = synthesize(built.stack);
@@ -140,6 +146,7 @@ describe('EtlJob', () => {
       '--target_path': 's3://${aws_s3_bucket.lake_processed_bucket.bucket}/orders/',
       '--source_database': RAW_DB,
       '--target_database': PROCESSED_DB,
+      '--extra-py-files': `s3://\${aws_s3_bucket.lake_artifacts_bucket.bucket}/scripts/${built.helpers.hash}/lake_io.py`,
     });
     expect(tf.output).toMatchObject({ 'temp-dir': { value: 's3://${aws_s3_bucket.lake_artifacts_bucket.bucket}/tmp/orders-clean/' } });
   });
@@ -155,8 +162,9 @@ describe('EtlJob', () => {
     });
     expect(PLATFORM_JOB_ARGUMENTS).toEqual([
       '--enable-continuous-cloudwatch-log', '--enable-metrics', '--enable-observability-metrics', '--enable-job-insights', '--enable-spark-ui',
-      '--job-bookmark-option', '--TempDir', '--source_path', '--target_path', '--source_database', '--target_database',
+      '--job-bookmark-option', '--TempDir', '--source_path', '--target_path', '--source_database', '--target_database', '--extra-py-files',
     ]);
+    expect(JOB_HELPERS_FILE).toBe('lake_io.py');
     expect(RESERVED_JOB_ARGUMENTS).toEqual(['--JOB_NAME', '--debug', '--mode', '--continuous-log-logGroup', '--custom-logGroup-prefix', '--spark-event-logs-path']);
   });
 
@@ -232,8 +240,8 @@ describe('EtlJob', () => {
     ]);
   });
 
-  test('grants exactly what the job needs: its prefixes, script, temporary directory, catalog, bookmarks, logs and metrics', () => {
-    const { tf, job } = synth();
+  test('grants exactly what the job needs: its prefixes, script and helpers, temporary directory, catalog, bookmarks, logs and metrics', () => {
+    const { tf, job, helpers } = synth();
     const scriptPrefix = job.script.keyPrefix;
     const roleName = `\${aws_iam_role.${job.role.role.friendlyUniqueId}.name}`;
     const group = (stream: string) => `\${aws_cloudwatch_log_group.${job.logGroups[stream as 'output'].logGroup.friendlyUniqueId}.arn}`;
@@ -244,6 +252,7 @@ describe('EtlJob', () => {
       [`adp-dev-lake-read-processed-${prefixHash('orders/')}`]: lakeRead(PROCESSED_ARN, 'orders/'),
       [`adp-dev-lake-write-processed-${prefixHash('orders/')}`]: lakeWrite(PROCESSED_ARN, 'orders/'),
       [`adp-dev-lake-read-artifacts-${prefixHash(scriptPrefix)}`]: lakeRead(ARTIFACTS_ARN, scriptPrefix),
+      [`adp-dev-lake-read-artifacts-${prefixHash(helpers.keyPrefix)}`]: lakeRead(ARTIFACTS_ARN, helpers.keyPrefix),
       [`adp-dev-lake-read-artifacts-${prefixHash('tmp/orders-clean/')}`]: lakeRead(ARTIFACTS_ARN, 'tmp/orders-clean/'),
       [`adp-dev-lake-write-artifacts-${prefixHash('tmp/orders-clean/')}`]: lakeWrite(ARTIFACTS_ARN, 'tmp/orders-clean/'),
       'delete-objects': [
@@ -335,13 +344,14 @@ describe('EtlJob', () => {
     ]);
   });
 
-  test('is created after its permissions, its script and its log groups', () => {
-    const { tf, job } = synth();
+  test('is created after its permissions, its script, the helpers and its log groups', () => {
+    const { tf, job, helpers } = synth();
     const policies = Object.keys(tf.resource!.aws_iam_role_policy).filter((id) => id.startsWith('job-orders-clean_role_')).map((id) => `aws_iam_role_policy.${id}`);
-    expect(policies).toHaveLength(11);
+    expect(policies).toHaveLength(12);
     expect(jobOf(tf, job).depends_on).toEqual(expect.arrayContaining([
       ...policies,
       `aws_s3_object.${job.script.object.friendlyUniqueId}`,
+      `aws_s3_object.${helpers.object.friendlyUniqueId}`,
       `aws_cloudwatch_log_group.${job.logGroups.output.logGroup.friendlyUniqueId}`,
       `aws_cloudwatch_log_group.${job.logGroups.error.logGroup.friendlyUniqueId}`,
     ]));
@@ -363,8 +373,9 @@ describe('EtlJob', () => {
 
     test('rejects a script that is not in packages/processing/scripts, before creating anything', () => {
       const { stack, lake, security } = withSecurity(stackWithLake(env()));
+      const helpers = jobHelpers(stack, lake);
       const before = stack.node.findAll().length;
-      expect(problemsOf(() => new EtlJob(stack, 'job', { lake, name: 'orders-clean', config: { ...jobConfig(), script: 'missing_job.py' }, security }))).toEqual([
+      expect(problemsOf(() => new EtlJob(stack, 'job', { lake, name: 'orders-clean', config: { ...jobConfig(), script: 'missing_job.py' }, security, helpers }))).toEqual([
         'EtlJob dev/job: config.script is "missing_job.py", which is not in packages/processing/scripts; add the script there or fix the name',
       ]);
       expect(stack.node.findAll().length).toBe(before + 1);
@@ -434,8 +445,9 @@ describe('EtlJob', () => {
       const pack = new PolicyPack();
       const { lakeStack, lake, stack, security } = withSecurity(layeredStacks(env(), { aspects: [pack] }));
       const connection = new GlueConnection(stack, 'connection', { lake, name: 'orders-db', config: { type: 'network' }, network: NETWORK });
-      const clean = new EtlJob(stack, 'orders-clean', { lake, name: 'orders-clean', config: jobConfig(), security, connection });
-      const curate = new EtlJob(stack, 'orders-curate', { lake, name: 'orders-curate', config: jobConfig(ORDERS_CURATE), security });
+      const helpers = jobHelpers(stack, lake);
+      const clean = new EtlJob(stack, 'orders-clean', { lake, name: 'orders-clean', config: jobConfig(), security, connection, helpers });
+      const curate = new EtlJob(stack, 'orders-curate', { lake, name: 'orders-curate', config: jobConfig(ORDERS_CURATE), security, helpers });
       const { tf } = synthesize(stack);
       synthesize(lakeStack);
       expect(pack.reports.get('dev-processing')!.findings.filter((f) => f.status === 'fail')).toEqual([]);
@@ -448,8 +460,9 @@ describe('EtlJob', () => {
     test('passes every rule in the offline single-stack layout', () => {
       const pack = new PolicyPack();
       const { stack, lake, security } = withSecurity(stackWithLake(env({ ...OFFLINE, protect: false }), { aspects: [pack] }));
-      new EtlJob(stack, 'orders-clean', { lake, name: 'orders-clean', config: jobConfig(), security });
-      new EtlJob(stack, 'orders-curate', { lake, name: 'orders-curate', config: jobConfig(ORDERS_CURATE), security });
+      const helpers = jobHelpers(stack, lake);
+      new EtlJob(stack, 'orders-clean', { lake, name: 'orders-clean', config: jobConfig(), security, helpers });
+      new EtlJob(stack, 'orders-curate', { lake, name: 'orders-curate', config: jobConfig(ORDERS_CURATE), security, helpers });
       expect(() => synthesize(stack)).not.toThrow();
       expect(pack.reports.get('local')!.findings.filter((f) => f.status === 'fail')).toEqual([]);
     });
@@ -457,7 +470,7 @@ describe('EtlJob', () => {
 });
 
 describe('job scripts', () => {
-  test.each(['orders_clean.py', 'orders_curate.py', 'customer_features.py'])('%s compiles with python3', (file) => {
+  test.each(['orders_clean.py', 'orders_curate.py', 'customer_features.py', 'lake_io.py'])('%s compiles with python3', (file) => {
     // Compiled into a temporary folder: no __pycache__ is left beside the scripts (they are uploaded as they are).
     const dir = mkdtempSync(join(tmpdir(), 'py-compile-'));
     try {

@@ -71,6 +71,7 @@ export const PLATFORM_JOB_ARGUMENTS = [
   '--target_path',
   '--source_database',
   '--target_database',
+  '--extra-py-files',
 ] as const;
 
 /**
@@ -99,6 +100,9 @@ const ARGUMENT_RE = /^--[A-Za-z][A-Za-z0-9_.-]*$/;
 /** What an {@link EtlJob} needs of a connection: its name and a grant for the job's role ({@link GlueConnection}). */
 export type JobConnection = Pick<GlueConnection, 'name' | 'grantUse'>;
 
+/** The module of helpers every ETL job script may import (packages/processing/scripts/lake_io.py). */
+export const JOB_HELPERS_FILE = 'lake_io.py';
+
 /** Props of {@link EtlJob}. */
 export interface EtlJobProps {
   /** The lake the job reads from and writes to; its artifacts bucket holds the script and temporary files. */
@@ -109,6 +113,11 @@ export interface EtlJobProps {
   readonly config: JobConfig;
   /** The layer's Glue security configuration: encrypts what the job writes to S3, its logs and its bookmarks. */
   readonly security: ProcessingSecurity;
+  /**
+   * The layer's shared Python module ({@link JOB_HELPERS_FILE}, uploaded once by the layer): the
+   * job gets it with `--extra-py-files` and its role may read it, so job scripts import it.
+   */
+  readonly helpers: GlueScript;
   /**
    * The connection the job uses to reach a VPC (`config.connection`, resolved by the caller): the
    * job lists it in `connections` and its role gets {@link GlueConnection.grantUse}.
@@ -174,7 +183,7 @@ export class EtlJob extends Construct {
   constructor(scope: Construct, id: string, props: EtlJobProps) {
     super(scope, id);
     checkEtlJobProps(new Validator(`EtlJob ${this.node.path}`), props).throwIfAny();
-    const { lake, name, config, security, connection } = props;
+    const { lake, name, config, security, connection, helpers } = props;
 
     const stack = PlatformStack.of(this);
     const { env } = stack;
@@ -211,6 +220,7 @@ export class EtlJob extends Construct {
       lake.grantRead(role, config.target.zone, config.target.prefix),
       lake.grantWrite(role, config.target.zone, config.target.prefix),
       lake.grantRead(role, 'artifacts', this.script.keyPrefix),
+      lake.grantRead(role, 'artifacts', helpers.keyPrefix),
       lake.grantRead(role, 'artifacts', tempPrefix),
       lake.grantWrite(role, 'artifacts', tempPrefix),
       this.role.allow('delete-objects', [
@@ -328,10 +338,11 @@ export class EtlJob extends Construct {
         '--target_path': `s3://${target.name}/${config.target.prefix}`,
         '--source_database': sourceDatabase.name,
         '--target_database': targetDatabase.name,
+        '--extra-py-files': helpers.location,
         ...config.arguments,
       },
       // A first run must find its permissions, its script and its encrypted log groups in place.
-      dependsOn: [...policies, this.script.object, this.logGroups.output.logGroup, this.logGroups.error.logGroup],
+      dependsOn: [...policies, this.script.object, helpers.object, this.logGroups.output.logGroup, this.logGroups.error.logGroup],
     });
     this.name = this.job.name;
   }

@@ -7,7 +7,7 @@
  * (`import { xY as __aws_xY } from <the package root>; import X = __aws_xY.X;`, which keeps
  * both the value and the type) and points `@data-platform/*` imports at the copies.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 /** The provider package; its root index loads every AWS resource (what the baseline measures). */
@@ -45,10 +45,14 @@ export function writeBaseline(repoRoot: string, dir: string): { entry: string; t
   mkdirSync(dir, { recursive: true });
   const roots = ['apps/data-platform/src', ...readdirSync(join(repoRoot, 'packages')).map((p) => `packages/${p}/src`)];
   for (const root of roots) cpSync(join(repoRoot, root), join(dir, root), { recursive: true, filter: (src) => !/\.test\.ts$|__fixtures__/.test(src) });
-  // Files the program reads at synth time beside its sources (job scripts).
+  // Files the program reads at synth time beside its sources: every other folder of a package
+  // (job scripts, SQL queries, dashboard definitions).
   for (const pkg of readdirSync(join(repoRoot, 'packages'))) {
-    const scripts = join(repoRoot, 'packages', pkg, 'scripts');
-    if (existsSync(scripts)) cpSync(scripts, join(dir, 'packages', pkg, 'scripts'), { recursive: true });
+    const root = join(repoRoot, 'packages', pkg);
+    for (const entry of readdirSync(root)) {
+      if (entry === 'src' || entry === 'node_modules' || !statSync(join(root, entry)).isDirectory()) continue;
+      cpSync(join(root, entry), join(dir, 'packages', pkg, entry), { recursive: true });
+    }
   }
   for (const file of walk(dir)) {
     if (!file.endsWith('.ts')) continue;

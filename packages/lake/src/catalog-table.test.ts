@@ -12,7 +12,7 @@ import {
   testEnvironment,
 } from '@data-platform/core';
 import { PolicyPack } from '@data-platform/policy';
-import { CATALOG_TABLE_FORMAT, CATALOG_TABLE_MAX_NAME_LENGTH, CatalogTable, CatalogTableConfig } from './catalog-table';
+import { CATALOG_TABLE_CSV_FORMAT, CATALOG_TABLE_FORMAT, CATALOG_TABLE_MAX_NAME_LENGTH, CatalogTable, CatalogTableConfig } from './catalog-table';
 import { stackWithLake } from './testing';
 
 type TablesInput = NonNullable<NonNullable<EnvironmentInput['lake']>['tables']>;
@@ -89,6 +89,34 @@ describe('CatalogTable', () => {
         serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
         serdeParameters: { 'serialization.format': '1' },
       });
+    });
+
+    it('stores a csv table as headerless comma-separated text, through LazySimpleSerDe', () => {
+      const predictions: TablesInput[string] = {
+        zone: 'curated',
+        prefix: 'churn_predictions/',
+        format: 'csv',
+        columns: [{ name: 'customer_id', type: 'bigint' }, { name: 'churn_probability', type: 'double' }],
+        partitionKeys: [{ name: 'scored_date', type: 'string' }],
+      };
+      const { tf } = synth(env({ churn_predictions: predictions }));
+      const table = tableOf(tf, 'churn_predictions');
+      expect(CATALOG_TABLE_CSV_FORMAT).toEqual({
+        tableType: 'EXTERNAL_TABLE',
+        parameters: { classification: 'csv', EXTERNAL: 'TRUE' },
+        inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+        serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
+        serdeParameters: { 'field.delim': ',', 'serialization.format': ',' },
+      });
+      expect(table.parameters).toEqual({ classification: 'csv', EXTERNAL: 'TRUE' });
+      expect(table.storage_descriptor).toMatchObject({
+        location: 's3://${aws_s3_bucket.lake_curated_bucket.bucket}/churn_predictions/',
+        input_format: 'org.apache.hadoop.mapred.TextInputFormat',
+        output_format: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+        ser_de_info: { serialization_library: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe', parameters: { 'field.delim': ',', 'serialization.format': ',' } },
+      });
+      expect(tableOf(synth().tf).parameters).toEqual(CATALOG_TABLE_FORMAT.parameters);
     });
 
     it('has no partition keys and no description when the config has none', () => {

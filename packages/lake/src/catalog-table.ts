@@ -28,6 +28,20 @@ export const CATALOG_TABLE_FORMAT = {
 } as const;
 
 /**
+ * The storage of a managed table with `format: csv`: comma-separated text without a header, read
+ * through Hive's LazySimpleSerDe, e.g. what a SageMaker batch transform writes.
+ * @see https://docs.aws.amazon.com/athena/latest/ug/lazy-simple-serde.html
+ */
+export const CATALOG_TABLE_CSV_FORMAT = {
+  tableType: 'EXTERNAL_TABLE',
+  parameters: { classification: 'csv', EXTERNAL: 'TRUE' },
+  inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+  outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+  serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
+  serdeParameters: { 'field.delim': ',', 'serialization.format': ',' },
+} as const;
+
+/**
  * Longest table name the lake accepts: the table's Terraform address, `lake_<name>_table`, has at
  * most 64 characters (core's `stateful()`), although Glue would take 255.
  */
@@ -103,7 +117,8 @@ export interface CatalogTableProps {
  * grants and filters) find it in place before the first file lands.
  *
  * - An external table in the zone's database, located at `s3://<zone bucket>/<prefix>`.
- * - Parquet through Hive's Parquet SerDe, Snappy-compressed (see {@link CATALOG_TABLE_FORMAT}).
+ * - Parquet through Hive's Parquet SerDe, Snappy-compressed (see {@link CATALOG_TABLE_FORMAT}), or
+ *   with `format: csv` headerless comma-separated text ({@link CATALOG_TABLE_CSV_FORMAT}).
  * - Columns and partition keys in the order of the config, with their comments. Partitions are
  *   registered by the writer (a Glue job's catalog update, a crawler, or `MSCK REPAIR TABLE`).
  * - Stateful: its address is pinned to `aws_glue_catalog_table.lake_<name>_table` and a protected
@@ -148,22 +163,23 @@ export class CatalogTable extends Construct {
     this.ref = `${config.zone}.${name}`;
     this.location = `s3://${bucket.name}/${config.prefix}`;
     const column = ({ name: columnName, type, comment }: CatalogTableConfig['columns'][number]) => ({ name: columnName, type, comment });
+    const format = config.format === 'csv' ? CATALOG_TABLE_CSV_FORMAT : CATALOG_TABLE_FORMAT;
 
     this.table = stateful(
       new GlueCatalogTable(this, 'table', {
         name,
         databaseName: database.name,
         description: config.description,
-        tableType: CATALOG_TABLE_FORMAT.tableType,
-        parameters: { ...CATALOG_TABLE_FORMAT.parameters },
+        tableType: format.tableType,
+        parameters: { ...format.parameters },
         partitionKeys: config.partitionKeys.length > 0 ? config.partitionKeys.map(column) : undefined,
         storageDescriptor: {
           location: this.location,
-          inputFormat: CATALOG_TABLE_FORMAT.inputFormat,
-          outputFormat: CATALOG_TABLE_FORMAT.outputFormat,
+          inputFormat: format.inputFormat,
+          outputFormat: format.outputFormat,
           serDeInfo: {
-            serializationLibrary: CATALOG_TABLE_FORMAT.serializationLibrary,
-            parameters: { ...CATALOG_TABLE_FORMAT.serdeParameters },
+            serializationLibrary: format.serializationLibrary,
+            parameters: { ...format.serdeParameters },
           },
           columns: config.columns.map(column),
         },

@@ -57,6 +57,13 @@ export interface DataLakeProps {
    * @default none
    */
   readonly eventQueues?: readonly LakeEventQueue[];
+  /**
+   * Accounts a zone database is shared with (the governance layer's cross-account shares): the
+   * lake key lets them decrypt the catalog it encrypts, through Glue only
+   * ({@link LakeKeyProps.catalogReaderAccounts}).
+   * @default none
+   */
+  readonly catalogReaderAccounts?: readonly string[];
 }
 
 /**
@@ -192,6 +199,7 @@ export class DataLake extends Construct {
       deletionWindowDays: config.keyDeletionWindowDays,
       writerServices: [...new Set(writers.map((w) => w.service))],
       allowS3EventNotifications: eventQueues.length > 0,
+      catalogReaderAccounts: props.catalogReaderAccounts,
     });
     this.accessLogs = new ZoneBucket(this, 'access-logs', {
       role: 'access-logs',

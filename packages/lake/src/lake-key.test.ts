@@ -109,6 +109,20 @@ describe('LakeKey', () => {
     expect(sids).toEqual(['DelegateToIamInAccount', 'AllowCloudWatchLogs', 'AllowEventBridge', 'AllowLogDelivery', 'AllowAlertPublishers']);
   });
 
+  it('lets the accounts a catalog database is shared with decrypt the catalog, through Glue only', () => {
+    const { tf } = keyStack({ catalogReaderAccounts: ['444444444444'] });
+    const statements = tf.data?.aws_iam_policy_document.lake_key_policy.statement as Array<{ sid: string }>;
+    expect(statements.find((s) => s.sid === 'AllowSharedCatalogReaders')).toEqual({
+      sid: 'AllowSharedCatalogReaders',
+      effect: 'Allow',
+      principals: [{ type: 'AWS', identifiers: ['arn:${data.aws_partition.partition.partition}:iam::444444444444:root'] }],
+      actions: ['kms:Decrypt', 'kms:DescribeKey'],
+      resources: ['*'],
+      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['glue.eu-west-1.amazonaws.com'] }],
+    });
+    expect((keyStack().tf.data?.aws_iam_policy_document.lake_key_policy.statement as Array<{ sid: string }>).map((s) => s.sid)).not.toContain('AllowSharedCatalogReaders');
+  });
+
   it('lets S3 of this account encrypt event notifications to queues under the key, when asked', () => {
     const { tf } = keyStack({ allowS3EventNotifications: true });
     const statements = tf.data?.aws_iam_policy_document.lake_key_policy.statement as Array<{ sid: string }>;

@@ -33,6 +33,14 @@ export interface LakeKeyProps {
    * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html
    */
   readonly allowS3EventNotifications?: boolean;
+  /**
+   * Accounts a catalog database is shared with (Lake Formation cross-account grants): the Data
+   * Catalog is encrypted with this key, so principals of those accounts may decrypt with it,
+   * through Glue only, to read the shared metadata. Their own IAM policies must allow it too.
+   * @default none
+   * @see https://docs.aws.amazon.com/lake-formation/latest/dg/cross-account-prereqs.html
+   */
+  readonly catalogReaderAccounts?: readonly string[];
 }
 
 /** Defaults of the optional LakeKey props. */
@@ -156,6 +164,16 @@ export class LakeKey extends Construct {
             actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
             resources: ['*'],
             condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [env.account] }],
+          }]
+          : []),
+        ...((props.catalogReaderAccounts ?? []).length > 0
+          ? [{
+            sid: 'AllowSharedCatalogReaders',
+            effect: 'Allow',
+            principals: [{ type: 'AWS', identifiers: (props.catalogReaderAccounts ?? []).map((account) => `arn:${stack.partition}:iam::${account}:root`) }],
+            actions: ['kms:Decrypt', 'kms:DescribeKey'],
+            resources: ['*'],
+            condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`glue.${env.region}.amazonaws.com`] }],
           }]
           : []),
       ],

@@ -1187,22 +1187,27 @@ describe('parseEnvironment', () => {
       );
     });
 
-    it('rejects crawler prefixes containing or inside a managed table of their zone, and accepts them in another zone', () => {
+    it('rejects crawlers that would rewrite a managed table of their zone, and accepts them in another zone', () => {
       const body = [
         `lake:\n  tables:\n${table('daily_revenue', 'curated', 'sales/daily_revenue/')}processing:`,
         '  crawlers:',
-        '    curated-sales: { zone: curated, prefixes: [returns/, sales/] }',
-        '    curated-revenue-2026: { zone: curated, prefixes: [sales/daily_revenue/year=2026/] }',
-        '    processed-sales: { zone: processed, prefixes: [sales/] }',
+        '    curated-sales: { zone: curated, prefixes: [returns/, sales/], recrawl: everything }',
+        '    curated-revenue-2026: { zone: curated, prefixes: [sales/daily_revenue/year=2026/], recrawl: everything }',
+        '    processed-sales: { zone: processed, prefixes: [sales/], recrawl: everything }',
         '',
       ].join('\n');
-      const fix = 'the crawler would rewrite a table Terraform manages: remove the prefix from the crawler, or the table from lake.tables';
+      const fix = 'a crawler with recrawl: everything would rewrite a table Terraform manages: use recrawl: new-folders-only (it only adds partitions), remove the prefix from the crawler, or the table from lake.tables';
       expect(() => parseEnvironment(OFFLINE + body, 'qa.yaml')).toThrow(
         exactly([
           `qa.yaml: processing.crawlers.curated-sales.prefixes.1 is "sales/", which overlaps "sales/daily_revenue/" of table daily_revenue of lake.tables in the curated zone; ${fix}`,
           `qa.yaml: processing.crawlers.curated-revenue-2026.prefixes.0 is "sales/daily_revenue/year=2026/", which overlaps "sales/daily_revenue/" of table daily_revenue of lake.tables in the curated zone; ${fix}`,
         ]),
       );
+    });
+
+    it('accepts a crawler over a managed table when it only adds partitions (recrawl: new-folders-only, the default)', () => {
+      const body = `lake:\n  tables:\n${table('churn_predictions', 'curated', 'churn_predictions/')}processing:\n  crawlers:\n    curated-predictions: { zone: curated, prefixes: [churn_predictions/] }\n`;
+      expect(parseEnvironment(OFFLINE + body, 'qa.yaml').processing.crawlers['curated-predictions'].recrawl).toBe('new-folders-only');
     });
 
     it('reports a malformed table prefix once, by the schema', () => {
@@ -1343,9 +1348,11 @@ ci:
             { name: 'revenue', type: 'decimal(18,2)' },
           ],
           partitionKeys: [{ name: 'order_month', type: 'string' }],
+          format: 'parquet',
         },
         customers: {
           zone: 'curated',
+          format: 'parquet',
           prefix: 'customers/',
           columns: [
             { name: 'customer_id', type: 'bigint' },

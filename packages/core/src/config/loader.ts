@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { PlatformError, Problem, describeValue } from '../errors';
 import { BI_DEFAULTS } from './bi';
 import { GOVERNANCE_DEFAULTS, TABLE_REF_RE } from './governance';
+import { PROCESSING_DEFAULTS } from './processing';
 import {
   ENVIRONMENT_DEFAULTS,
   EnvironmentConfig,
@@ -471,7 +472,7 @@ function resolveTable(ref: string, tables: ReadonlyMap<string, LakeTable>): { ta
   return { table };
 }
 
-/** Checks of lake.tables: prefixes of one zone must not mix, and no crawler may catalog a managed table. */
+/** Checks of lake.tables: prefixes of one zone must not mix, and no crawler may rewrite a managed table. */
 function lakeTableProblems(raw: Fields): Problem[] {
   const problems: Problem[] = [];
   const tables = [...lakeTables(raw)].filter((e): e is [string, LakeTable & { zone: string; prefix: string }] => !!e[1].zone && !!e[1].prefix);
@@ -486,13 +487,17 @@ function lakeTableProblems(raw: Fields): Problem[] {
     }
   });
   for (const [name, crawler] of entries(fields(raw.processing)?.crawlers)) {
+    // A crawler that only logs schema changes (recrawl: new-folders-only, the default) adds the
+    // partitions of a managed table and leaves its schema alone; the others would rewrite it.
+    const recrawl = typeof crawler.recrawl === 'string' ? crawler.recrawl : PROCESSING_DEFAULTS.crawler.recrawl;
+    if (recrawl === 'new-folders-only') continue;
     for (const [i, prefix] of textItems(crawler.prefixes)) {
       const table = tables.find(([, t]) => t.zone === crawler.zone && overlaps(t.prefix, prefix));
       if (!table) continue;
       problems.push({
         path: `processing.crawlers.${name}.prefixes.${i}`,
         message: `is "${prefix}", which overlaps "${table[1].prefix}" of table ${table[0]} of lake.tables in the ${table[1].zone} zone; `
-          + 'the crawler would rewrite a table Terraform manages: remove the prefix from the crawler, or the table from lake.tables',
+          + `a crawler with recrawl: ${recrawl} would rewrite a table Terraform manages: use recrawl: new-folders-only (it only adds partitions), remove the prefix from the crawler, or the table from lake.tables`,
       });
     }
   }

@@ -106,10 +106,12 @@ const table = z
     prefix: z.string().regex(/^[a-z0-9][a-z0-9_\-/=]*\/$/, { error: 'use a key prefix of lowercase letters, digits, "_", "-", "=" and "/", ending with "/" (e.g. "daily_revenue/")' })
       .describe('Key prefix of the table\'s Parquet files in the zone bucket.'),
     description: z.string().max(2048, { error: 'use at most 2048 characters' }).optional().describe('What the table holds; shown in the catalog.'),
+    format: z.enum(['parquet', 'csv'], { error: 'use "parquet" or "csv"' }).default('parquet')
+      .describe('parquet (what Glue jobs write), or csv: headerless comma-separated text (e.g. batch transform output).'),
     columns: z.array(tableColumn).min(1, { error: 'list at least one column (name, type)' }).max(1000, { error: 'use at most 1000 columns' }).describe('Columns, in order.'),
     partitionKeys: z.array(tableColumn).max(10, { error: 'use at most 10 partition keys' }).default([]).describe('Partition columns (Hive-style key=value prefixes).'),
   })
-  .describe('A catalog table managed here (a data product\'s contract), not by a crawler.');
+  .describe('A catalog table managed here (a data product\'s contract); a crawler may only add its partitions (recrawl: new-folders-only).');
 
 const lake = z
   .strictObject({

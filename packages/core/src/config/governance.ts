@@ -136,7 +136,7 @@ export const governanceSchema = z
     administrators: z.array(z.string().regex(ROLE_ARN_RE, { error: 'use an IAM role ARN' })).default([])
       .describe('Lake Formation administrators besides the deploy role (which is always one, so a plan never locks itself out).'),
     hybridAccess: z.boolean({ error: 'use true or false' }).default(GOVERNANCE_DEFAULTS.hybridAccess)
-      .describe('Register zones in hybrid access mode and keep IAM-only defaults, for migrating existing IAM consumers. false: Lake Formation alone governs.'),
+      .describe('Register zones in hybrid access mode and keep IAM-only defaults, for migrating existing IAM consumers; Lake Formation grants then apply only to principals opted in (not created here). false: Lake Formation alone governs.'),
     tags: z
       .record(tagKey(), z.array(tagValue()).min(1, { error: 'list at least one value' }).max(1000, { error: 'use at most 1000 values' }))
       .default({})

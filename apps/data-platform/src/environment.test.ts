@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { IAspect } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { synthesize, testApp, testEnvironment } from '@data-platform/core';
+import { EnvironmentConfig, loadEnvironment, synthesize, testApp, testEnvironment } from '@data-platform/core';
 import { buildEnvironment } from './environment';
 import { ENVIRONMENTS_DIR, selection } from './app';
 
@@ -147,5 +148,27 @@ describe('the processing layer', () => {
     const lakeStack = built.stacks.get('dev-lake');
     if (!lakeStack) throw new Error('no dev-lake stack');
     expect(synthesize(lakeStack).tf.resource?.aws_sqs_queue).toBeUndefined();
+  });
+});
+
+describe('the lake layer', () => {
+  const dev = loadEnvironment(join(ENVIRONMENTS_DIR, 'dev.yaml'));
+  const settingsOf = (env: EnvironmentConfig) => {
+    const built = buildEnvironment(testApp(), env);
+    const lakeStack = built.stacks.get('dev-lake');
+    if (!lakeStack) throw new Error('no dev-lake stack');
+    return synthesize(lakeStack).tf.resource?.aws_lakeformation_data_lake_settings?.governance_lake_settings;
+  };
+
+  test('makes the CI plan role a read-only Lake Formation administrator, so plans read the grants and the governed catalog', () => {
+    expect(dev.ci?.planRole).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    const settings = settingsOf(dev);
+    expect(settings?.read_only_admins).toEqual([dev.ci?.planRole]);
+    expect(settings?.admins).not.toContain(dev.ci?.planRole);
+  });
+
+  test('makes no read-only administrator without a plan role', () => {
+    expect(settingsOf({ ...dev, ci: undefined })).not.toHaveProperty('read_only_admins');
+    expect(settingsOf({ ...dev, ci: dev.ci && { ...dev.ci, planRole: undefined } })).not.toHaveProperty('read_only_admins');
   });
 });

@@ -13,7 +13,9 @@ import { crawlerEventQueues } from '@data-platform/processing';
  * With a `governance` section, the account's Lake Formation settings are made here too, before
  * any database or table: Lake Formation applies its defaults (IAM-only access or none) when a
  * database or table is created, so settings applied later by the governance stack would leave the
- * lake's own databases governed by IAM alone.
+ * lake's own databases governed by IAM alone. The CI plan role (`ci.planRole`), when set, is a
+ * read-only data lake administrator, so pull request plans can read the Lake Formation grants and
+ * the governed catalog.
  */
 export class LakeLayer extends Construct {
   readonly lake: DataLake;
@@ -26,6 +28,8 @@ export class LakeLayer extends Construct {
     this.lakeFormation = governance
       ? new LakeFormationSettings(this, 'lake-formation', {
         administrators: governance.administrators,
+        // CI plans read every grant, LF-tag and governed table: the plan role may see them all, change none.
+        readOnlyAdministrators: env.ci?.planRole ? [env.ci.planRole] : [],
         hybridAccess: governance.hybridAccess,
         crossAccountSharing: Object.keys(governance.sharing).length > 0,
       })
@@ -37,6 +41,8 @@ export class LakeLayer extends Construct {
       config: env.lake,
       serviceWriters: appflowWriters(env.ingestion.saas),
       eventQueues: crawlerEventQueues(env.processing.crawlers),
+      // The Data Catalog is encrypted with the lake key: accounts a database is shared with decrypt through Glue.
+      catalogReaderAccounts: [...new Set(Object.values(env.governance?.sharing ?? {}).map((share) => share.account))],
     });
     if (this.lakeFormation) {
       const settings = dependable(this.lakeFormation.settings);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadEnvironment, synthesize, testApp } from '@data-platform/core';
+import { BYTES_PER_MB } from '@data-platform/governance';
 import { ALL_FAILURE_KINDS, WATCHED_KINDS } from '@data-platform/observability';
 import { buildEnvironment } from './environment';
 import { ENVIRONMENTS_DIR } from './app';
@@ -56,5 +57,23 @@ describe('the observability layer', () => {
     ]);
     expect(Object.values(tf.resource?.aws_budgets_budget ?? {})).toHaveLength(1);
     expect(Object.values(tf.resource?.aws_sns_topic_subscription ?? {}).map((s) => s.endpoint)).toEqual(dev.observability.alerts.email);
+  });
+
+  test('takes each workgroup\'s scan cutoff from the file, as a literal: no remote-state reference to it hides the dashboard body in plans', () => {
+    const personas = dev.governance?.personas ?? {};
+    expect(watched.athenaWorkgroups.map((w) => [w.key, w.bytesScannedCutoff])).toEqual(
+      Object.entries(personas).map(([key, p]) => [key, p.bytesScannedCutoffMb * BYTES_PER_MB]),
+    );
+    const stack = built.stacks.get('dev-observability');
+    const governance = built.stacks.get('dev-governance');
+    if (!stack || !governance) throw new Error('no dev-observability or dev-governance stack');
+    const dashboards = Object.values(synthesize(stack).tf.resource?.aws_cloudwatch_dashboard ?? {});
+    expect(dashboards).toHaveLength(1);
+    const body = String(dashboards[0].dashboard_body);
+    expect(body).not.toMatch(/bytes_scanned_cutoff_per_query/);
+    // Workgroup names still come from the governance stack; cutoffs are text of the body.
+    expect(body).toContain('data.terraform_remote_state.cross-stack-reference-input-dev-governance');
+    for (const key of Object.keys(personas)) expect(body).toMatch(new RegExp(`- ${key}: [\\d.]+ (bytes|KiB|MiB|GiB|TiB)`));
+    expect(Object.keys(synthesize(governance).tf.output ?? {}).filter((name) => name.includes('bytes_scanned_cutoff_per_query'))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from '@data-platform/core';
+import { BYTES_PER_MB } from '@data-platform/governance';
 import { DataLake } from '@data-platform/lake';
 import { AlertTopic, CostBudget, FailureRules, PlatformAlarms, PlatformDashboard, WatchedResources } from '@data-platform/observability';
 import { GovernanceLayer } from './governance-layer';
@@ -19,8 +20,12 @@ export interface WatchedLayers {
  * What the observability layer watches, read off the other layers: every stream, delivery
  * stream, function, dead-letter queue, replication task and Glue job they created. Adding a
  * dataset to the environment file adds its alarms here, without touching the observability package.
+ *
+ * A workgroup's per-query cutoff comes from `env` (`governance.personas.<key>.bytesScannedCutoffMb`),
+ * not from the workgroup across stacks: cdktf marks `bytes_scanned_cutoff_per_query` sensitive,
+ * and a sensitive value in the dashboard's body would hide the whole body in plans.
  */
-export function watchedResources({ ingestion, processing, governance, ml }: WatchedLayers): WatchedResources {
+export function watchedResources(env: EnvironmentConfig, { ingestion, processing, governance, ml }: WatchedLayers): WatchedResources {
   const models = Object.entries(ml?.models ?? {});
   const datasetKey = (id: string) => id.replace(/^[a-z]+-/, '');
   return {
@@ -44,10 +49,16 @@ export function watchedResources({ ingestion, processing, governance, ml }: Watc
     athenaWorkgroups: Object.entries(governance?.governance.workgroups ?? {}).map(([key, w]) => ({
       key,
       name: w.workgroup.name,
-      bytesScannedCutoff: w.workgroup.configuration.bytesScannedCutoffPerQuery,
+      bytesScannedCutoff: cutoffBytes(env, key),
     })),
     endpoints: models.flatMap(([key, m]) => (m.endpoint ? [{ key, name: m.endpoint.name, variant: m.endpoint.variantName }] : [])),
   };
+}
+
+/** The per-query cutoff of persona `key`'s workgroup in bytes, as a literal (undefined for a persona not in `env`). */
+function cutoffBytes(env: EnvironmentConfig, key: string): number | undefined {
+  const persona = env.governance?.personas[key];
+  return persona ? persona.bytesScannedCutoffMb * BYTES_PER_MB : undefined;
 }
 
 /**
@@ -68,7 +79,7 @@ export class ObservabilityLayer extends Construct {
     const o = env.observability;
     this.topic = new AlertTopic(this, 'alerts', { key: lake.key, alerts: o.alerts });
     this.failures = new FailureRules(this, 'failures', { topic: this.topic });
-    this.watched = watchedResources(layers);
+    this.watched = watchedResources(env, layers);
     this.alarms = new PlatformAlarms(this, 'alarms', { topicArn: this.topic.arn, watched: this.watched, thresholds: o.alarms });
     this.dashboard = new PlatformDashboard(this, 'dashboard', { watched: this.watched, alarms: this.alarms });
     this.budget = o.budget ? new CostBudget(this, 'budget', { topic: this.topic, budget: o.budget }) : undefined;

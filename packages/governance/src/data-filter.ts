@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { LakeformationDataCellsFilter } from '@cdktf/provider-aws/lib/lakeformation-data-cells-filter';
 import { DATASET_NAME_FIX, DATASET_NAME_RE, PlatformStack, Validator } from '@data-platform/core';
+import { LakeFormationSettings } from './lake-formation-settings';
 
 /**
  * Longest name of a data cells filter.
@@ -29,6 +30,11 @@ export interface DataFilterProps {
   /** The table filtered. */
   readonly table: GlueCatalogTable;
   /**
+   * The account's Lake Formation settings: in the same stack, the filter is created once the
+   * administrators (the deploy role among them) are in place.
+   */
+  readonly settings: LakeFormationSettings;
+  /**
    * Rows visible through the filter: a SQL WHERE expression over the table's columns (e.g.
    * `country IN ('DE', 'FR')`), or `TRUE` ({@link ALL_ROWS}, any case) for every row.
    */
@@ -49,6 +55,9 @@ export interface DataFilterProps {
  * - Rows: `row_filter.filter_expression`, or the all-rows wildcard when the filter is `TRUE`.
  * - Columns: `column_names` when `columns` is set, otherwise the column wildcard (every column,
  *   including columns added later).
+ * - Created after the Lake Formation settings when these are in the same stack
+ *   ({@link LakeFormationSettings.after}): creating a filter takes Lake Formation permissions on
+ *   the table, which the deploy role has as an administrator.
  *
  * A filter holds no data (applying recreates it), so it is not stateful. Its address is pinned to
  * `aws_lakeformation_data_cells_filter.governance_<name>_filter` (dashes become underscores) so a
@@ -70,7 +79,7 @@ export class DataFilter extends Construct {
     super(scope, id);
     const stack = PlatformStack.of(this);
     checkProps(new Validator(`DataFilter ${this.node.path}`), props).throwIfAny();
-    const { table, rowFilter, columns } = props;
+    const { table, rowFilter, columns, settings } = props;
 
     this.table = table;
     this.catalogId = stack.env.account;
@@ -86,6 +95,7 @@ export class DataFilter extends Construct {
         columnNames: columns === undefined ? undefined : [...columns],
         columnWildcard: columns === undefined ? [{}] : undefined,
       }],
+      dependsOn: settings.after(this),
     });
     if (!Token.isUnresolved(props.name)) this.filter.overrideLogicalId(`governance_${props.name.replace(/-/g, '_')}_filter`);
   }

@@ -81,6 +81,7 @@ export class Governance extends Construct {
     this.locations = new LakeLocations(this, 'locations', { lake, settings });
     this.tags = new LfTags(this, 'tags', {
       tags: config.tags,
+      settings,
       databases: ZONES.flatMap((zone) => {
         const assigned = config.databases[zone];
         return assigned ? [{ database: lake.databases[zone], tags: assigned }] : [];
@@ -89,7 +90,7 @@ export class Governance extends Construct {
     });
     this.filters = Object.fromEntries(Object.entries(config.filters).map(([name, filter]) => [
       name,
-      new DataFilter(this, `filter-${name}`, { name, table: table(filter.table, `filters.${name}.table`), rowFilter: filter.rowFilter, columns: filter.columns }),
+      new DataFilter(this, `filter-${name}`, { name, table: table(filter.table, `filters.${name}.table`), settings, rowFilter: filter.rowFilter, columns: filter.columns }),
     ]));
 
     const personaGrants: Record<string, Persona> = {};

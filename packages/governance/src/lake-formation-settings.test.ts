@@ -27,6 +27,9 @@ function build(props: Partial<LakeFormationSettingsProps> = {}, environment: Env
   return { stack, settings, ...synthesize(stack) };
 }
 
+/** A read-only administrator of the test account (the CI plan role). */
+const PLAN_ROLE = 'arn:aws:iam::111111111111:role/adp-plan';
+
 const settingsOf = (tf: ReturnType<typeof build>['tf']) => resource(tf, 'aws_lakeformation_data_lake_settings', 'governance_lake_settings');
 
 describe('LakeFormationSettings', () => {
@@ -35,7 +38,7 @@ describe('LakeFormationSettings', () => {
       crossAccountVersion: '4',
       iamOnlyDefault: { principal: 'IAM_ALLOWED_PRINCIPALS', permissions: ['ALL'] },
     });
-    expect(LAKE_FORMATION_SETTINGS_DEFAULTS).toEqual({ hybridAccess: false, crossAccountSharing: false });
+    expect(LAKE_FORMATION_SETTINGS_DEFAULTS).toEqual({ readOnlyAdministrators: [], hybridAccess: false, crossAccountSharing: false });
     expect(LAKE_FORMATION_SETTINGS_DEFAULTS.hybridAccess).toBe(GOVERNANCE_DEFAULTS.hybridAccess);
     expect(IAM_ALLOWED_PRINCIPALS).toBe('IAM_ALLOWED_PRINCIPALS');
   });
@@ -47,6 +50,7 @@ describe('LakeFormationSettings', () => {
       lifecycle: { replace_triggered_by: ['terraform_data.governance_lake_settings_mode'] },
     });
     expect(settings.administrators).toEqual([DEPLOY_ROLE, ADMIN_ROLE]);
+    expect(settings.readOnlyAdministrators).toEqual([]);
     expect(settings.hybridAccess).toBe(false);
     expect(settings.crossAccountSharing).toBe(false);
   });
@@ -54,6 +58,17 @@ describe('LakeFormationSettings', () => {
   it('lists the deploy role once when it is also an administrator, and each administrator once', () => {
     const { tf } = build({ administrators: [ADMIN_ROLE, DEPLOY_ROLE, ADMIN_ROLE] });
     expect(settingsOf(tf).admins).toEqual([DEPLOY_ROLE, ADMIN_ROLE]);
+  });
+
+  it('makes the read-only administrators read-only data lake administrators, each once', () => {
+    const { tf, settings } = build({ readOnlyAdministrators: [PLAN_ROLE, PLAN_ROLE] });
+    expect(settingsOf(tf)).toEqual({
+      admins: [DEPLOY_ROLE, ADMIN_ROLE],
+      read_only_admins: [PLAN_ROLE],
+      lifecycle: { replace_triggered_by: ['terraform_data.governance_lake_settings_mode'] },
+    });
+    expect(settings.readOnlyAdministrators).toEqual([PLAN_ROLE]);
+    expect(settingsOf(build({ readOnlyAdministrators: [] }).tf)).not.toHaveProperty('read_only_admins');
   });
 
   it('keeps the deploy role an administrator when no other is listed', () => {
@@ -126,18 +141,36 @@ describe('LakeFormationSettings', () => {
       ]);
     });
 
-    it('skips administrators that are still tokens', () => {
+    it('rejects a read-only administrator that is not a role ARN, and one of another account', () => {
+      expect(problemsOf(() => build({ readOnlyAdministrators: ['arn:aws:iam::111111111111:user/ci', 'arn:aws:iam::222222222222:role/adp-plan'] }))).toEqual([
+        'LakeFormationSettings dev/settings: readOnlyAdministrators[0] is "arn:aws:iam::111111111111:user/ci"; use an IAM role ARN, e.g. "arn:aws:iam::111111111111:role/data-platform-plan"',
+        'LakeFormationSettings dev/settings: readOnlyAdministrators[1] is "arn:aws:iam::222222222222:role/adp-plan", a role of account 222222222222; use a role of the environment\'s account, 111111111111 (administrators of another account administer that account\'s lake)',
+      ]);
+    });
+
+    it('reports problems of administrators and read-only administrators together, and creates nothing', () => {
+      const stack = new PlatformStack(testApp(), 'dev', { env: env() });
+      expect(problemsOf(() => new LakeFormationSettings(stack, 'settings', { administrators: ['admin'], readOnlyAdministrators: ['plan'] }))).toEqual([
+        'LakeFormationSettings dev/settings: administrators[0] is "admin"; use an IAM role ARN, e.g. "arn:aws:iam::111111111111:role/data-platform-admin"',
+        'LakeFormationSettings dev/settings: readOnlyAdministrators[0] is "plan"; use an IAM role ARN, e.g. "arn:aws:iam::111111111111:role/data-platform-plan"',
+      ]);
+      expect(stack.node.tryFindChild('settings')?.node.children).toEqual([]);
+    });
+
+    it('skips administrators and read-only administrators that are still tokens', () => {
       const stack = new PlatformStack(testApp(), 'dev', { env: env() });
       const admin = new TerraformVariable(stack, 'admin', { type: 'string' }).stringValue;
-      new LakeFormationSettings(stack, 'settings', { administrators: [admin] });
-      expect(resource(synthesize(stack).tf, 'aws_lakeformation_data_lake_settings', 'governance_lake_settings').admins).toEqual([DEPLOY_ROLE, '${var.admin}']);
+      const plan = new TerraformVariable(stack, 'plan', { type: 'string' }).stringValue;
+      new LakeFormationSettings(stack, 'settings', { administrators: [admin], readOnlyAdministrators: [plan] });
+      const settings = resource(synthesize(stack).tf, 'aws_lakeformation_data_lake_settings', 'governance_lake_settings');
+      expect([settings.admins, settings.read_only_admins]).toEqual([[DEPLOY_ROLE, '${var.admin}'], ['${var.plan}']]);
     });
   });
 
   describe('policy pack', () => {
     it('passes in the governance stack of a layered build', () => {
       const { lakeStack, stack } = governanceStacks(env(), { aspects: [new PolicyPack()] });
-      new LakeFormationSettings(stack, 'settings', { administrators: [ADMIN_ROLE], crossAccountSharing: true });
+      new LakeFormationSettings(stack, 'settings', { administrators: [ADMIN_ROLE], readOnlyAdministrators: [PLAN_ROLE], crossAccountSharing: true });
       expect(() => synthesize(lakeStack)).not.toThrow();
       expect(() => synthesize(stack)).not.toThrow();
     });
@@ -164,7 +197,7 @@ describe('LakeFormationSettings', () => {
     it('passes in the single stack of the offline environment', () => {
       const offline = env({ ...OFFLINE });
       const { stack } = stackWithLake(offline, { aspects: [new PolicyPack()] });
-      new LakeFormationSettings(stack, 'settings', { administrators: ['arn:aws:iam::000000000000:role/lake-admin'] });
+      new LakeFormationSettings(stack, 'settings', { administrators: ['arn:aws:iam::000000000000:role/lake-admin'], readOnlyAdministrators: ['arn:aws:iam::000000000000:role/lake-plan'] });
       expect(() => synthesize(stack)).not.toThrow();
     });
   });

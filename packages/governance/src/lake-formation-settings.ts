@@ -28,6 +28,7 @@ export const LAKE_FORMATION_SETTINGS = {
 
 /** Defaults of {@link LakeFormationSettingsProps}. */
 export const LAKE_FORMATION_SETTINGS_DEFAULTS = {
+  readOnlyAdministrators: [] as readonly string[],
   hybridAccess: GOVERNANCE_DEFAULTS.hybridAccess,
   crossAccountSharing: false,
 } as const;
@@ -42,6 +43,16 @@ export interface LakeFormationSettingsProps {
    * `governance.administrators`), all in the environment's account.
    */
   readonly administrators: readonly string[];
+  /**
+   * IAM role ARNs of read-only data lake administrators, all in the environment's account: they
+   * see every catalog resource and every Lake Formation permission and LF-tag, and can change
+   * none (e.g. the CI plan role, which reads the grants and the governed catalog to plan).
+   * Emptying the list does not remove the last ones: `read_only_admins` is optional and computed,
+   * so with none set Terraform keeps what its state holds (remove them in Lake Formation too).
+   * @default none (LAKE_FORMATION_SETTINGS_DEFAULTS.readOnlyAdministrators)
+   * @see https://docs.aws.amazon.com/lake-formation/latest/dg/permissions-reference.html
+   */
+  readonly readOnlyAdministrators?: readonly string[];
   /**
    * Keep IAM-only access as the default for new databases and tables (hybrid access), for
    * consumers that still reach the lake through IAM policies alone while they migrate. Unset,
@@ -66,6 +77,8 @@ export interface LakeFormationSettingsProps {
  * - Administrators: `administrators` plus the environment's deploy role (when it has one),
  *   de-duplicated. The deploy role creates every grant, filter and tag; keeping it an
  *   administrator means a plan can never lock the deployer out of Lake Formation.
+ * - Read-only administrators (`read_only_admins`): `readOnlyAdministrators`, de-duplicated, when
+ *   there are any.
  * - Defaults for new databases and tables: none, so Lake Formation permissions alone govern what
  *   is created from now on (no IAM_ALLOWED_PRINCIPALS). With `hybridAccess`, both defaults stay
  *   ALL to IAM_ALLOWED_PRINCIPALS ("use only IAM access control"): consumers that still rely on IAM
@@ -107,6 +120,8 @@ export class LakeFormationSettings extends Construct {
   readonly mode: DataResource;
   /** The administrators set: the deploy role (if any), then `administrators`, each once. */
   readonly administrators: readonly string[];
+  /** The read-only administrators set: `readOnlyAdministrators`, each once. */
+  readonly readOnlyAdministrators: readonly string[];
   /** Whether new databases and tables default to IAM-only access (hybrid access). */
   readonly hybridAccess: boolean;
   /** Whether databases are shared with other accounts (CROSS_ACCOUNT_VERSION is set). */
@@ -118,16 +133,20 @@ export class LakeFormationSettings extends Construct {
     this.hybridAccess = props.hybridAccess ?? LAKE_FORMATION_SETTINGS_DEFAULTS.hybridAccess;
     this.crossAccountSharing = props.crossAccountSharing ?? LAKE_FORMATION_SETTINGS_DEFAULTS.crossAccountSharing;
     this.administrators = [...new Set([...(env.deployRole ? [env.deployRole] : []), ...props.administrators])];
+    const readOnly = props.readOnlyAdministrators ?? LAKE_FORMATION_SETTINGS_DEFAULTS.readOnlyAdministrators;
+    this.readOnlyAdministrators = [...new Set(readOnly)];
 
     const v = new Validator(`LakeFormationSettings ${this.node.path}`);
-    props.administrators.forEach((arn, i) => {
+    const checkRoles = (field: string, arns: readonly string[], example: string) => arns.forEach((arn, i) => {
       if (Token.isUnresolved(arn)) return;
       if (!ROLE_ARN_RE.test(arn)) {
-        v.add(`administrators[${i}]`, `is ${JSON.stringify(arn)}; use an IAM role ARN, e.g. "arn:aws:iam::${env.account}:role/data-platform-admin"`);
+        v.add(`${field}[${i}]`, `is ${JSON.stringify(arn)}; use an IAM role ARN, e.g. "arn:aws:iam::${env.account}:role/${example}"`);
       } else if (arnAccount(arn) !== env.account) {
-        v.add(`administrators[${i}]`, `is ${JSON.stringify(arn)}, a role of account ${arnAccount(arn)}; use a role of the environment's account, ${env.account} (administrators of another account administer that account's lake)`);
+        v.add(`${field}[${i}]`, `is ${JSON.stringify(arn)}, a role of account ${arnAccount(arn)}; use a role of the environment's account, ${env.account} (administrators of another account administer that account's lake)`);
       }
     });
+    checkRoles('administrators', props.administrators, 'data-platform-admin');
+    checkRoles('readOnlyAdministrators', readOnly, 'data-platform-plan');
     v.check(this.administrators.length > 0, 'administrators',
       `is empty and environment ${env.name} has no deployRole; list at least one IAM role ARN of account ${env.account} (governance.administrators), so someone can grant Lake Formation permissions`);
     v.throwIfAny();
@@ -138,6 +157,7 @@ export class LakeFormationSettings extends Construct {
     const iamOnly = [{ principal: LAKE_FORMATION_SETTINGS.iamOnlyDefault.principal, permissions: [...LAKE_FORMATION_SETTINGS.iamOnlyDefault.permissions] }];
     this.settings = new LakeformationDataLakeSettings(this, 'settings', {
       admins: [...this.administrators],
+      readOnlyAdmins: this.readOnlyAdministrators.length > 0 ? [...this.readOnlyAdministrators] : undefined,
       createDatabaseDefaultPermissions: this.hybridAccess ? iamOnly : undefined,
       createTableDefaultPermissions: this.hybridAccess ? iamOnly : undefined,
       parameters: this.crossAccountSharing ? { CROSS_ACCOUNT_VERSION: LAKE_FORMATION_SETTINGS.crossAccountVersion } : undefined,

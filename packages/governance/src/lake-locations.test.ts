@@ -21,7 +21,7 @@ function policyAddress(tf: SynthesizedStack, name: string): string {
 }
 
 describe('LakeLocations', () => {
-  it('registers each zone bucket with its own role, after the role may reach the bucket', () => {
+  it('registers each zone bucket with its own role, after the role may reach the bucket and the Lake Formation settings are in place', () => {
     const { tf, locations } = build();
     for (const zone of ZONES) {
       const registration = resource(tf, 'aws_lakeformation_resource', `governance_${zone}_location`);
@@ -29,7 +29,12 @@ describe('LakeLocations', () => {
         arn: bucketArn(zone),
         role_arn: ref(locations.role.role, 'arn'),
         hybrid_access_enabled: false,
-        depends_on: [policyAddress(tf, `adp-dev-lake-read-${zone}-all`), policyAddress(tf, `adp-dev-lake-write-${zone}-all`), policyAddress(tf, `adp-dev-lake-delete-${zone}-all`)],
+        depends_on: [
+          policyAddress(tf, `adp-dev-lake-read-${zone}-all`),
+          policyAddress(tf, `adp-dev-lake-write-${zone}-all`),
+          policyAddress(tf, `adp-dev-lake-delete-${zone}-all`),
+          'aws_lakeformation_data_lake_settings.governance_lake_settings',
+        ],
       });
       expect(registration).not.toHaveProperty('use_service_linked_role');
     }
@@ -76,6 +81,22 @@ describe('LakeLocations', () => {
       expect(() => synthesize(lakeStack)).not.toThrow();
       const { tf } = synthesize(stack);
       for (const zone of ZONES) expect(resource(tf, 'aws_lakeformation_resource', `governance_${zone}_location`).arn).toMatch(REMOTE);
+    });
+
+    it('depends on the settings only within their stack: with the settings in the lake\'s stack (the app\'s layout), on the role\'s policies alone', () => {
+      const { lakeStack, lake, stack } = governanceStacks(env(), { aspects: [new PolicyPack()] });
+      const settings = new LakeFormationSettings(lakeStack, 'settings', { administrators: [ADMIN_ROLE] });
+      new LakeLocations(stack, 'locations', { lake, settings });
+      expect(() => synthesize(lakeStack)).not.toThrow();
+      const { tf } = synthesize(stack);
+      for (const zone of ZONES) {
+        const registration = resource(tf, 'aws_lakeformation_resource', `governance_${zone}_location`);
+        expect(registration.depends_on).toEqual([
+          policyAddress(tf, `adp-dev-lake-read-${zone}-all`),
+          policyAddress(tf, `adp-dev-lake-write-${zone}-all`),
+          policyAddress(tf, `adp-dev-lake-delete-${zone}-all`),
+        ]);
+      }
     });
 
     it('passes in a protected environment', () => {

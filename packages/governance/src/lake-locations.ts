@@ -14,7 +14,8 @@ export interface LakeLocationsProps {
   readonly lake: DataLake;
   /**
    * The account's Lake Formation settings: the zones are registered in hybrid access mode exactly
-   * when the settings keep IAM-only defaults (`hybridAccess`), so both always agree.
+   * when the settings keep IAM-only defaults (`hybridAccess`), so both always agree; in the same
+   * stack, they are registered once the administrators are in place.
    */
   readonly settings: LakeFormationSettings;
 }
@@ -35,7 +36,9 @@ export interface LakeLocationsProps {
  * - `hybrid_access_enabled` follows {@link LakeFormationSettings.hybridAccess}: in hybrid access
  *   mode, principals not opted in to Lake Formation keep reaching the data through IAM alone.
  * - Each registration is created after the role's policies, so Lake Formation never vends
- *   credentials of a role that cannot reach the bucket yet.
+ *   credentials of a role that cannot reach the bucket yet, and after the Lake Formation settings
+ *   when these are in the same stack ({@link LakeFormationSettings.after}), so the deploy role
+ *   registers them as an administrator.
  *
  * Registrations hold no data (deregistering and registering again restores them), so they are not
  * stateful; their addresses are pinned so a refactor never registers a bucket twice while
@@ -76,7 +79,7 @@ export class LakeLocations extends Construct {
         arn: lake.zones[zone].arn,
         roleArn: this.role.arn,
         hybridAccessEnabled: settings.hybridAccess,
-        dependsOn: policies,
+        dependsOn: [...policies, ...settings.after(this)],
       });
       registration.overrideLogicalId(`governance_${zone}_location`);
       registrations[zone] = registration;

@@ -2,18 +2,27 @@ import { TerraformVariable } from 'cdktf';
 import { EnvironmentConfig, LF_TAG_KEY_RE, problemsOf, synthesize, synthesizedResource as resource, SynthesizedStack } from '@data-platform/core';
 import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
+import { Construct } from 'constructs';
+import { LakeFormationSettings } from './lake-formation-settings';
 import { LF_TAG_MAX_KEY_LENGTH, LF_TAG_MAX_VALUES, LfTags, LfTagsProps } from './lf-tags';
 import { DEV_TAGS, OFFLINE, REMOTE, catalogTable, databaseName, devEnvironment as env, governanceStacks } from './lf-test-support';
 
 const TABLE = '${aws_glue_catalog_table.lake_customer_features_table';
 const tagKey = (key: string) => `\${aws_lakeformation_lf_tag.governance_${key}_lf_tag.key}`;
+/** The address of the Lake Formation settings, which the tags depend on in the same stack. */
+const SETTINGS = 'aws_lakeformation_data_lake_settings.governance_lake_settings';
 
-/** The lake, the table customer_features and the LF-tags of environments/dev.yaml in one stack `dev`. */
+/** The account's Lake Formation settings in `scope`, administered by a role of the scope's account. */
+const lakeSettings = (scope: Construct, account = '111111111111') =>
+  new LakeFormationSettings(scope, 'settings', { administrators: [`arn:aws:iam::${account}:role/data-platform-admin`] });
+
+/** The lake, the settings, the table customer_features and the LF-tags of environments/dev.yaml in one stack `dev`. */
 function build(props: Partial<LfTagsProps> = {}, environment: EnvironmentConfig = env()) {
   const { stack, lake } = stackWithLake(environment);
   const table = catalogTable(stack, lake, 'customer_features');
   const tags = new LfTags(stack, 'tags', {
     tags: DEV_TAGS,
+    settings: lakeSettings(stack, environment.account),
     databases: [
       { database: lake.databases.raw, tags: { domain: 'sales', sensitivity: 'pii' } },
       { database: lake.databases.processed, tags: { domain: 'sales', sensitivity: 'internal' } },
@@ -39,11 +48,11 @@ describe('LfTags', () => {
     expect(LF_TAG_MAX_KEY_LENGTH).toBe(46);
   });
 
-  it('creates one LF-tag per key with its values, at pinned stateful addresses', () => {
+  it('creates one LF-tag per key with its values, after the Lake Formation settings, at pinned stateful addresses', () => {
     const { tf, stack, tags } = synth();
     expect(tf.resource?.aws_lakeformation_lf_tag).toEqual({
-      governance_domain_lf_tag: { key: 'domain', values: ['sales', 'customer'], lifecycle: { prevent_destroy: true } },
-      governance_sensitivity_lf_tag: { key: 'sensitivity', values: ['public', 'internal', 'pii'], lifecycle: { prevent_destroy: true } },
+      governance_domain_lf_tag: { key: 'domain', values: ['sales', 'customer'], depends_on: [SETTINGS], lifecycle: { prevent_destroy: true } },
+      governance_sensitivity_lf_tag: { key: 'sensitivity', values: ['public', 'internal', 'pii'], depends_on: [SETTINGS], lifecycle: { prevent_destroy: true } },
     });
     expect([...stack.statefulAddresses].filter((a) => a.startsWith('aws_lakeformation'))).toEqual([
       'aws_lakeformation_lf_tag.governance_domain_lf_tag',
@@ -55,7 +64,7 @@ describe('LfTags', () => {
 
   it('sets no prevent_destroy on the LF-tags of an unprotected environment', () => {
     const { tf } = synth({}, env({ protect: false }));
-    expect(resource(tf, 'aws_lakeformation_lf_tag', 'governance_domain_lf_tag')).toEqual({ key: 'domain', values: ['sales', 'customer'] });
+    expect(resource(tf, 'aws_lakeformation_lf_tag', 'governance_domain_lf_tag')).toEqual({ key: 'domain', values: ['sales', 'customer'], depends_on: [SETTINGS] });
   });
 
   it('assigns each database its tags, one value per key, after the tags exist', () => {
@@ -83,7 +92,7 @@ describe('LfTags', () => {
   it('assigns nothing at table level when only columns are tagged', () => {
     const { stack, lake } = stackWithLake(env());
     const table = catalogTable(stack, lake, 'customer_features');
-    const tags = new LfTags(stack, 'tags', { tags: DEV_TAGS, tables: [{ table, columns: { customer_id: { sensitivity: 'pii' }, country: { sensitivity: 'internal' } } }] });
+    const tags = new LfTags(stack, 'tags', { tags: DEV_TAGS, settings: lakeSettings(stack), tables: [{ table, columns: { customer_id: { sensitivity: 'pii' }, country: { sensitivity: 'internal' } } }] });
     const { tf } = synthesize(stack);
     expect(assignmentsOf(tf, tags).map((a) => Object.keys(a).sort())).toEqual([['lf_tag', 'table_with_columns'], ['lf_tag', 'table_with_columns']]);
     expect(assignmentsOf(tf, tags).map((a) => (a.table_with_columns as { column_names: string[] }).column_names)).toEqual([['customer_id'], ['country']]);
@@ -91,7 +100,7 @@ describe('LfTags', () => {
 
   it('creates only the tags when nothing is assigned', () => {
     const { stack } = stackWithLake(env());
-    const tags = new LfTags(stack, 'tags', { tags: DEV_TAGS });
+    const tags = new LfTags(stack, 'tags', { tags: DEV_TAGS, settings: lakeSettings(stack) });
     expect(tags.assignments).toEqual([]);
     expect(synthesize(stack).tf.resource?.aws_lakeformation_resource_lf_tags).toBeUndefined();
   });
@@ -101,7 +110,7 @@ describe('LfTags', () => {
       const long = `k${'e'.repeat(LF_TAG_MAX_KEY_LENGTH)}`;
       expect(LF_TAG_KEY_RE.test(long)).toBe(true);
       const { stack } = stackWithLake(env());
-      expect(problemsOf(() => new LfTags(stack, 'tags', { tags: { Domain: ['sales'], sensitivity: ['PII', 'internal', 'internal'], owner: [], [long]: ['x'] } }))).toEqual([
+      expect(problemsOf(() => new LfTags(stack, 'tags', { settings: lakeSettings(stack), tags: { Domain: ['sales'], sensitivity: ['PII', 'internal', 'internal'], owner: [], [long]: ['x'] } }))).toEqual([
         'LfTags dev/tags: tags.Domain has the key "Domain"; use an LF-tag key of lowercase letters, digits, "_" and "-", starting with a letter',
         'LfTags dev/tags: tags.sensitivity[0] is "PII"; use an LF-tag value of lowercase letters, digits, "_", "." and "-"',
         'LfTags dev/tags: tags.sensitivity[2] is "internal" again; list each value once',
@@ -113,14 +122,14 @@ describe('LfTags', () => {
     it('rejects more values than Lake Formation allows per tag', () => {
       const { stack } = stackWithLake(env());
       const values = Array.from({ length: LF_TAG_MAX_VALUES + 1 }, (_, i) => `v${i}`);
-      expect(problemsOf(() => new LfTags(stack, 'tags', { tags: { code: values } }))).toEqual([
+      expect(problemsOf(() => new LfTags(stack, 'tags', { tags: { code: values }, settings: lakeSettings(stack) }))).toEqual([
         'LfTags dev/tags: tags.code has 1001 values; use at most 1000 (Lake Formation\'s limit per tag)',
       ]);
     });
 
     it('rejects keys that differ only in "-" and "_", which would share an address', () => {
       const { stack } = stackWithLake(env());
-      expect(problemsOf(() => new LfTags(stack, 'tags', { tags: { data_owner: ['a'], 'data-owner': ['b'] } }))).toEqual([
+      expect(problemsOf(() => new LfTags(stack, 'tags', { tags: { data_owner: ['a'], 'data-owner': ['b'] }, settings: lakeSettings(stack) }))).toEqual([
         'LfTags dev/tags: tags.data-owner differs from the key data_owner only in "-" and "_", so both would have the address governance_data_owner_lf_tag; rename one of them',
       ]);
     });
@@ -130,6 +139,7 @@ describe('LfTags', () => {
       const table = catalogTable(stack, lake, 'customer_features');
       expect(problemsOf(() => new LfTags(stack, 'tags', {
         tags: DEV_TAGS,
+        settings: lakeSettings(stack),
         databases: [{ database: lake.databases.raw, tags: { domain: 'finance', owner: 'ops' } }],
         tables: [{ table, tags: { sensitivity: 'secret' }, columns: { customer_id: { region: 'eu' } } }],
       }))).toEqual([
@@ -145,6 +155,7 @@ describe('LfTags', () => {
       const table = catalogTable(stack, lake, 'customer_features');
       expect(problemsOf(() => new LfTags(stack, 'tags', {
         tags: DEV_TAGS,
+        settings: lakeSettings(stack),
         databases: [{ database: lake.databases.raw, tags: { domain: 'sales' } }, { database: lake.databases.raw, tags: {} }],
         tables: [{ table, columns: { 'Customer-Id': { sensitivity: 'pii' }, country: {} } }, { table }],
       }))).toEqual([
@@ -160,7 +171,7 @@ describe('LfTags', () => {
     it('skips values that are still tokens', () => {
       const { stack, lake } = stackWithLake(env());
       const value = new TerraformVariable(stack, 'value', { type: 'string' }).stringValue;
-      const tags = new LfTags(stack, 'tags', { tags: { domain: [value] }, databases: [{ database: lake.databases.raw, tags: { domain: value } }] });
+      const tags = new LfTags(stack, 'tags', { tags: { domain: [value] }, settings: lakeSettings(stack), databases: [{ database: lake.databases.raw, tags: { domain: value } }] });
       expect(resource(synthesize(stack).tf, 'aws_lakeformation_resource_lf_tags', tags.assignments[0].friendlyUniqueId).lf_tag).toEqual([{ key: tagKey('domain'), value: '${var.value}' }]);
     });
   });
@@ -171,6 +182,7 @@ describe('LfTags', () => {
       const table = catalogTable(lakeStack, lake, 'customer_features');
       const tags = new LfTags(stack, 'tags', {
         tags: DEV_TAGS,
+        settings: lakeSettings(lakeStack),
         databases: [{ database: lake.databases.curated, tags: { domain: 'sales', sensitivity: 'internal' } }],
         tables: [{ table, tags: { domain: 'customer' }, columns: { customer_id: { sensitivity: 'pii' } } }],
       });
@@ -180,13 +192,21 @@ describe('LfTags', () => {
       expect(database.database.name).toMatch(REMOTE);
       expect(tableTags.table.name).toMatch(REMOTE);
       expect(column.table_with_columns.database_name).toMatch(REMOTE);
+      // The settings are in the lake's stack, applied before this one: no dependency across states.
+      expect(resource(tf, 'aws_lakeformation_lf_tag', 'governance_domain_lf_tag').depends_on).toEqual([]);
     });
 
     it('passes in the single stack of the offline environment', () => {
       const { stack: checked, lake } = stackWithLake(env({ ...OFFLINE }), { aspects: [new PolicyPack()] });
       const table = catalogTable(checked, lake, 'customer_features');
-      new LfTags(checked, 'tags', { tags: DEV_TAGS, databases: [{ database: lake.databases.raw, tags: { domain: 'sales' } }], tables: [{ table, tags: { domain: 'customer' } }] });
-      expect(() => synthesize(checked)).not.toThrow();
+      new LfTags(checked, 'tags', {
+        tags: DEV_TAGS,
+        settings: lakeSettings(checked, '000000000000'),
+        databases: [{ database: lake.databases.raw, tags: { domain: 'sales' } }],
+        tables: [{ table, tags: { domain: 'customer' } }],
+      });
+      const { tf } = synthesize(checked);
+      expect(resource(tf, 'aws_lakeformation_lf_tag', 'governance_domain_lf_tag').depends_on).toEqual([SETTINGS]);
     });
   });
 });

@@ -5,6 +5,7 @@ import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { LakeformationLfTag } from '@cdktf/provider-aws/lib/lakeformation-lf-tag';
 import { LakeformationResourceLfTags } from '@cdktf/provider-aws/lib/lakeformation-resource-lf-tags';
 import { LF_TAG_KEY_RE, LF_TAG_VALUE_RE, Validator, stateful } from '@data-platform/core';
+import { LakeFormationSettings } from './lake-formation-settings';
 
 /**
  * Most values one LF-tag may have.
@@ -57,6 +58,11 @@ export interface LfTagsProps {
   /** The LF-tags and their allowed values (`governance.tags`), e.g. `{ sensitivity: ['public', 'internal', 'pii'] }`. */
   readonly tags: Readonly<Record<string, readonly string[]>>;
   /**
+   * The account's Lake Formation settings: in the same stack, the tags are created once the
+   * administrators (the deploy role among them) are in place.
+   */
+  readonly settings: LakeFormationSettings;
+  /**
    * Tag assignments to databases (`governance.databases`, one per zone database).
    * @default none
    */
@@ -78,6 +84,9 @@ export interface LfTagsProps {
  *   inherits its database's tags and a column its table's; an assignment overrides the inherited
  *   value of the keys it sets.
  * - Every assignment names the tag resources of its keys, so tags exist before they are assigned.
+ * - The tags depend on the Lake Formation settings when these are in the same stack
+ *   ({@link LakeFormationSettings.after}): only an administrator may create LF-tags, and in a
+ *   single stack nothing else orders them after the settings that make the deploy role one.
  *
  * Validated before anything is created: keys and values of the tags, and every assigned key and
  * value against the declared ones; no resource or column tagged twice.
@@ -108,7 +117,7 @@ export class LfTags extends Construct {
 
     const tags: Record<string, LakeformationLfTag> = {};
     for (const [key, values] of Object.entries(props.tags)) {
-      tags[key] = stateful(new LakeformationLfTag(this, `tag-${key}`, { key, values: [...values] }), tagAddress(key));
+      tags[key] = stateful(new LakeformationLfTag(this, `tag-${key}`, { key, values: [...values], dependsOn: props.settings.after(this) }), tagAddress(key));
     }
     this.tags = tags;
 

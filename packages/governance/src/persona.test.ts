@@ -47,9 +47,9 @@ const PERSONAS: Record<string, PersonaInput> = Object.fromEntries(Object.entries
 function governance(stack: TerraformStack, lakeStack: TerraformStack, lake: DataLake) {
   const table = catalogTable(lakeStack, lake, 'customer_features');
   const settings = new LakeFormationSettings(stack, 'settings', { administrators: [ADMIN_ROLE] });
-  const tags = new LfTags(stack, 'tags', { tags: DEV_TAGS });
+  const tags = new LfTags(stack, 'tags', { tags: DEV_TAGS, settings });
   const filters = {
-    'eu-customers': new DataFilter(stack, 'filter-eu-customers', { name: 'eu-customers', table, rowFilter: EU, columns: ['country', 'tenure_days'] }),
+    'eu-customers': new DataFilter(stack, 'filter-eu-customers', { name: 'eu-customers', table, settings, rowFilter: EU, columns: ['country', 'tenure_days'] }),
   };
   return { table, settings, tags, filters };
 }
@@ -92,7 +92,7 @@ describe('Persona', () => {
   it('documents its permission model and defaults as constants', () => {
     expect(PERSONA).toEqual({
       databasePermissions: { describe: ['DESCRIBE'], read: ['DESCRIBE'], write: ['DESCRIBE', 'CREATE_TABLE'] },
-      tablePermissions: { describe: ['DESCRIBE'], read: ['SELECT', 'DESCRIBE'], write: ['SELECT', 'INSERT', 'DELETE', 'DESCRIBE', 'ALTER'] },
+      tablePermissions: { describe: ['DESCRIBE'], read: ['SELECT', 'DESCRIBE'], write: ['SELECT', 'INSERT', 'DELETE', 'DESCRIBE', 'ALTER', 'DROP'] },
       filterPermissions: ['SELECT'],
       filterDatabasePermissions: ['DESCRIBE'],
       locationPermissions: ['DATA_LOCATION_ACCESS'],
@@ -195,10 +195,10 @@ describe('Persona', () => {
       expect(Object.values(lfGrants(tf))).toHaveLength(2);
     });
 
-    it('grants a writer CREATE_TABLE on the databases and SELECT, INSERT, DELETE, DESCRIBE and ALTER on the tables', () => {
+    it('grants a writer CREATE_TABLE on the databases and SELECT, INSERT, DELETE, DESCRIBE, ALTER and DROP on the tables', () => {
       const { tf, persona } = synth('data-engineers');
       const expression = [{ key: 'domain', values: ['sales', 'customer'] }, { key: 'sensitivity', values: ['public', 'internal', 'pii'] }];
-      expect(grantsOf(tf, persona)).toEqual(tagGrants(ref(persona.role, 'arn'), expression, ['DESCRIBE', 'CREATE_TABLE'], ['SELECT', 'INSERT', 'DELETE', 'DESCRIBE', 'ALTER']));
+      expect(grantsOf(tf, persona)).toEqual(tagGrants(ref(persona.role, 'arn'), expression, ['DESCRIBE', 'CREATE_TABLE'], ['SELECT', 'INSERT', 'DELETE', 'DESCRIBE', 'ALTER', 'DROP']));
       expect(Object.values(lfGrants(tf))).toHaveLength(2);
     });
 
@@ -246,8 +246,8 @@ describe('Persona', () => {
       const clicks = catalogTable(stack, lake, 'clicks', 'processed', ['country']);
       const all = {
         ...filters,
-        'eu-all': new DataFilter(stack, 'filter-eu-all', { name: 'eu-all', table, rowFilter: 'TRUE' }),
-        'eu-clicks': new DataFilter(stack, 'filter-eu-clicks', { name: 'eu-clicks', table: clicks, rowFilter: EU }),
+        'eu-all': new DataFilter(stack, 'filter-eu-all', { name: 'eu-all', table, settings, rowFilter: 'TRUE' }),
+        'eu-clicks': new DataFilter(stack, 'filter-eu-clicks', { name: 'eu-clicks', table: clicks, settings, rowFilter: EU }),
       };
       const config = personaConfig({ description: 'EU', filters: ['eu-customers', 'eu-all', 'eu-clicks'] });
       const persona = new Persona(stack, 'persona', { name: 'eu', config, databases: lake.databases, filters: all, tags, settings });
@@ -321,7 +321,7 @@ describe('Persona', () => {
       const other = new GlueCatalogDatabase(stack, 'scratch', { name: 'scratch' });
       const scratch = catalogTable(stack, lake, 'scratch_customers');
       scratch.databaseName = other.name;
-      const all = { ...filters, scratch: new DataFilter(stack, 'filter-scratch', { name: 'scratch', table: scratch, rowFilter: 'TRUE' }) };
+      const all = { ...filters, scratch: new DataFilter(stack, 'filter-scratch', { name: 'scratch', table: scratch, settings, rowFilter: 'TRUE' }) };
       const config = personaConfig({ description: 'x', filters: ['eu-customers', 'us-customers', 'eu-customers', 'scratch'] });
       expect(problemsOf(() => new Persona(stack, 'persona', { name: 'sample', config, databases: lake.databases, filters: all, tags, settings }))).toEqual([
         'Persona dev/persona: config.filters[1] is "us-customers", which is not among the filters passed (eu-customers, scratch); declare it in governance.filters and pass its DataFilter in filters',
@@ -362,8 +362,8 @@ describe('Persona', () => {
       const { stack, lake } = stackWithLake(env({ ...OFFLINE }), { aspects: [new PolicyPack()] });
       const table = catalogTable(stack, lake, 'customer_features');
       const settings = new LakeFormationSettings(stack, 'settings', { administrators: ['arn:aws:iam::000000000000:role/lake-admin'] });
-      const tags = new LfTags(stack, 'tags', { tags: DEV_TAGS });
-      const filters = { 'eu-customers': new DataFilter(stack, 'filter', { name: 'eu-customers', table, rowFilter: EU }) };
+      const tags = new LfTags(stack, 'tags', { tags: DEV_TAGS, settings });
+      const filters = { 'eu-customers': new DataFilter(stack, 'filter', { name: 'eu-customers', table, settings, rowFilter: EU }) };
       for (const [name, input] of Object.entries(PERSONAS)) {
         new Persona(stack, `persona-${name}`, { name, config: personaConfig(input), databases: lake.databases, filters, tags, settings });
       }

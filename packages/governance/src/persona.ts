@@ -38,7 +38,8 @@ export const PERSONA = {
   tablePermissions: {
     describe: ['DESCRIBE'],
     read: ['SELECT', 'DESCRIBE'],
-    write: ['SELECT', 'INSERT', 'DELETE', 'DESCRIBE', 'ALTER'],
+    // DROP matches the IAM side (glue:DeleteTable): without it Lake Formation refuses the drop.
+    write: ['SELECT', 'INSERT', 'DELETE', 'DESCRIBE', 'ALTER', 'DROP'],
   },
   /** Permission on each data cells filter granted: query the rows and columns it lets through. */
   filterPermissions: ['SELECT'],

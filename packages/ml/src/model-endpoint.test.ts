@@ -7,6 +7,7 @@ import { stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { Model } from './model';
 import { ENDPOINT_SETTINGS, EndpointConfig, ModelEndpoint } from './model-endpoint';
+import { STUDIO_SETTINGS } from './studio-domain';
 import { CHURN, CURATED, KEY_ARN, ModelInput, NETWORK, OFFLINE, devEnvironment, grantName, layeredStacks, modelConfig, writeStatements } from './test-support';
 
 type EndpointInput = NonNullable<ModelInput['endpoint']>;
@@ -56,28 +57,30 @@ describe('ModelEndpoint', () => {
     expect([target.min_capacity, target.max_capacity]).toEqual([1, 2]);
   });
 
-  it('captures the configured share of requests and responses to the curated zone under ml/<model>/capture/, with the lake key', () => {
+  it('captures the configured share of requests and responses to the curated zone under ml-capture/<model>/, outside the Studio workspace, with the lake key', () => {
     const result = single(endpointConfig({ instanceType: 'ml.m5.large', dataCapturePercent: 25 }));
     expect(configurationOf(result).data_capture_config).toEqual({
       enable_capture: true,
       initial_sampling_percentage: 25,
-      destination_s3_uri: `s3://${CURATED.name}/ml/churn/capture`,
+      destination_s3_uri: `s3://${CURATED.name}/ml-capture/churn`,
       kms_key_id: KEY_ARN,
       capture_options: [{ capture_mode: 'Input' }, { capture_mode: 'Output' }],
     });
-    expect(result.endpoint.captureUri).toMatch(/\/ml\/churn\/capture$/);
+    expect(result.endpoint.captureUri).toMatch(/\/ml-capture\/churn$/);
+    // Outside the data scientists' Studio workspace, which they write directly from S3.
+    expect(`${ENDPOINT_SETTINGS.capturePrefix}churn/`.startsWith(STUDIO_SETTINGS.workspacePrefix)).toBe(false);
   });
 
-  it('lets the model\'s role write the captured data under ml/<model>/capture/ only, and writes nothing without capture', () => {
+  it('lets the model\'s role write the captured data under ml-capture/<model>/ only, and writes nothing without capture', () => {
     const captured = single();
-    expect(rolePolicies(captured.tf, captured.model)[grantName('write', 'curated', 'ml/churn/capture/')]).toEqual(writeStatements(CURATED.arn, 'ml/churn/capture/'));
+    expect(rolePolicies(captured.tf, captured.model)[grantName('write', 'curated', 'ml-capture/churn/')]).toEqual(writeStatements(CURATED.arn, 'ml-capture/churn/'));
     const uncaptured = single(endpointConfig({ instanceType: 'ml.m5.large', dataCapturePercent: 0 }));
     expect(Object.keys(rolePolicies(uncaptured.tf, uncaptured.model)).filter((name) => name.includes('write'))).toEqual([]);
   });
 
   it('names the endpoint <project>-<env>-ml-<model> and points it at the configuration, after its log group and the capture grant exist', () => {
     const result = single();
-    const capture = Object.entries(result.tf.resource?.aws_iam_role_policy ?? {}).find(([, p]) => p.name === grantName('write', 'curated', 'ml/churn/capture/'))?.[0];
+    const capture = Object.entries(result.tf.resource?.aws_iam_role_policy ?? {}).find(([, p]) => p.name === grantName('write', 'curated', 'ml-capture/churn/'))?.[0];
     expect(synthesizedResource(result.tf, 'aws_sagemaker_endpoint', result.endpoint.endpoint.friendlyUniqueId)).toEqual({
       name: 'adp-dev-ml-churn',
       endpoint_config_name: ref(result.endpoint.configuration, 'name'),
@@ -133,6 +136,7 @@ describe('ModelEndpoint', () => {
     expect(ENDPOINT_SETTINGS).toEqual({
       variantName: 'AllTraffic',
       captureModes: ['Input', 'Output'],
+      capturePrefix: 'ml-capture/',
       scaleInCooldownSeconds: 300,
       scaleOutCooldownSeconds: 60,
       metric: 'SageMakerVariantInvocationsPerInstance',
@@ -163,7 +167,7 @@ describe('ModelEndpoint', () => {
     const { tf } = synthesize(stack);
     for (const s of Object.values(stacks)) expect(() => synthesize(s)).not.toThrow();
     expect((synthesizedResource(tf, 'aws_sagemaker_endpoint_configuration', endpoint.configuration.friendlyUniqueId).data_capture_config as { destination_s3_uri: string }).destination_s3_uri)
-      .toMatch(/^s3:\/\/\$\{data\.terraform_remote_state\.[^}]+\}\/ml\/churn\/capture$/);
+      .toMatch(/^s3:\/\/\$\{data\.terraform_remote_state\.[^}]+\}\/ml-capture\/churn$/);
     expect(pack.reports.get('dev-ml')?.counts.fail).toBe(0);
     expect(pack.reports.get('dev-ml')?.suppressions).toEqual([]);
   });

@@ -20,6 +20,12 @@ export const ENDPOINT_SETTINGS = {
   /** What data capture records: the requests and the model's responses. */
   captureModes: ['Input', 'Output'],
   /**
+   * Curated-zone prefix of captured data, one `<model>/` below it. Outside the data scientists'
+   * Studio workspace (`ml/`, which they read and write directly from S3): raw requests and
+   * responses stay behind Lake Formation and only the model's role may write them.
+   */
+  capturePrefix: 'ml-capture/',
+  /**
    * Seconds after a scale-in before the next one: a burst that just ended often comes back, and
    * a new instance takes minutes to serve.
    */
@@ -58,8 +64,10 @@ export interface ModelEndpointProps {
  *   storage volumes are encrypted with the lake key, except on instance types with local
  *   instance storage, which SageMaker encrypts in hardware and for which it rejects a key.
  * - Data capture (when `config.dataCapturePercent` > 0): that share of requests and responses to
- *   `s3://<curated bucket>/ml/<model>/capture/`, encrypted with the lake key; the model's role
- *   may write there (`lake.grantWrite`).
+ *   `s3://<curated bucket>/ml-capture/<model>/` ({@link ENDPOINT_SETTINGS}.capturePrefix), encrypted
+ *   with the lake key; the model's role may write there (`lake.grantWrite`). Not under `ml/`, the
+ *   Studio workspace the data scientists read and write directly: captured payloads are read
+ *   through Lake Formation and nobody but the model overwrites them.
  * - Endpoint configurations cannot be changed, only replaced. The configuration is named
  *   `<project>-<env>-ml-<model>-<hash>`, the hash taken from everything it holds (the model's
  *   name, which changes with its image and artifact, instance type and count, capture share), and
@@ -112,7 +120,7 @@ export class ModelEndpoint extends Construct {
 
     let capturePolicy: IamRolePolicy | undefined;
     if (config.dataCapturePercent > 0) {
-      const prefix = `ml/${key}/capture/`;
+      const prefix = `${ENDPOINT_SETTINGS.capturePrefix}${key}/`;
       capturePolicy = lake.grantWrite(model.role.role, 'curated', prefix);
       // SageMaker adds /<endpoint>/<variant>/<yyyy>/<mm>/<dd>/<hh>/ after the destination.
       this.captureUri = `s3://${lake.zones.curated.name}/${prefix.slice(0, -1)}`;

@@ -14,7 +14,7 @@ const LAKE = `lake:
       partitionKeys: [{ name: order_month, type: string }]
 `;
 /** The persona QuickSight queries as, trusted by QuickSight. */
-const GOVERNANCE = 'governance:\n  personas:\n    bi: { description: QuickSight., assumedBy: [quicksight.amazonaws.com] }\n';
+const GOVERNANCE = 'governance:\n  administrators: [arn:aws:iam::111111111111:role/lake-admin]\n  personas:\n    bi: { description: QuickSight., assumedBy: [quicksight.amazonaws.com] }\n';
 /** The start of a bi section with two groups; a case appends the rest, indented by 2. */
 const BI = 'bi:\n  persona: bi\n  groups:\n    analysts: { role: READER }\n    authors: { role: AUTHOR }\n';
 /** A dataset over daily_revenue, refreshed daily; a case appends fields, indented by 6. */
@@ -91,7 +91,7 @@ describe('the bi section', () => {
     });
 
     test('rejects a persona QuickSight may not assume, whether its assumedBy is written or the default', () => {
-      const governance = 'governance:\n  personas:\n    bi: { description: QuickSight. }\n    ml: { description: SageMaker., assumedBy: [sagemaker.amazonaws.com] }\n';
+      const governance = 'governance:\n  administrators: [arn:aws:iam::111111111111:role/lake-admin]\n  personas:\n    bi: { description: QuickSight. }\n    ml: { description: SageMaker., assumedBy: [sagemaker.amazonaws.com] }\n';
       expect(problemsIn(`${BASE}${LAKE}${governance}${BI}`)).toEqual(
         lines('bi.persona is "bi", whose role quicksight.amazonaws.com may not assume (governance.personas.bi.assumedBy is ["account"], the default); add quicksight.amazonaws.com to that assumedBy'),
       );

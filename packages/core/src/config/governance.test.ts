@@ -17,7 +17,7 @@ const LAKE = `lake:
       columns: [{ name: customer_id, type: bigint }, { name: country, type: string }, { name: email, type: string }]
 `;
 /** The start of a governance section declaring three LF-tags; a case appends the rest, indented by 2. */
-const GOVERNANCE = 'governance:\n  tags:\n    domain: [sales, customer]\n    sensitivity: [public, internal, pii]\n    region: [eu, us]\n';
+const GOVERNANCE = 'governance:\n  administrators: [arn:aws:iam::111111111111:role/lake-admin]\n  tags:\n    domain: [sales, customer]\n    sensitivity: [public, internal, pii]\n    region: [eu, us]\n';
 
 /** The problems of the file `text`, one line each; none when it is valid. */
 const problemsIn = (text: string): string[] => {
@@ -33,6 +33,12 @@ const problemsOf = (governance: string): string[] => problemsIn(`${BASE}${LAKE}$
 const lines = (...problems: string[]) => problems.map((p) => `${FILE}: ${p}`);
 
 describe('the governance section', () => {
+  test('needs an administrator when the file has no deploy role to make one', () => {
+    expect(problemsIn(`${BASE}governance:\n  tags: { domain: [sales] }\n`)).toEqual(lines(
+      'governance.administrators lists no role and the file has no deployRole to make the Lake Formation administrator; add a role ARN of this account (e.g. the role your plans run as)',
+    ));
+  });
+
   test('is unset unless written', () => {
     expect(parseEnvironment(BASE, FILE).governance).toBeUndefined();
   });
@@ -45,7 +51,7 @@ describe('the governance section', () => {
   test('fills every default of GOVERNANCE_DEFAULTS into a section of one persona with one grant', () => {
     const env = parseEnvironment(`${BASE}${LAKE}${GOVERNANCE}  personas:\n    analysts:\n      description: Analysts.\n      grants: [{ tags: { domain: [sales] } }]\n`, FILE);
     expect(env.governance).toEqual({
-      administrators: [],
+      administrators: ['arn:aws:iam::111111111111:role/lake-admin'],
       hybridAccess: GOVERNANCE_DEFAULTS.hybridAccess,
       tags: { domain: ['sales', 'customer'], sensitivity: ['public', 'internal', 'pii'], region: ['eu', 'us'] },
       databases: {},
@@ -83,8 +89,8 @@ describe('the governance section', () => {
   });
 
   test('rejects a Lake Formation administrator of another account', () => {
-    const body = '  administrators:\n    - arn:aws:iam::111111111111:role/lake-admin\n    - arn:aws:iam::222222222222:role/lake-admin\n';
-    expect(problemsOf(body)).toEqual(
+    const body = `${BASE}${LAKE}governance:\n  administrators:\n    - arn:aws:iam::111111111111:role/lake-admin\n    - arn:aws:iam::222222222222:role/lake-admin\n`;
+    expect(problemsIn(body)).toEqual(
       lines(
         "governance.administrators.1 is in account 222222222222, not this environment's account 111111111111; use a role of account 111111111111 (Lake Formation administrators are principals of its own account)",
       ),
@@ -113,7 +119,7 @@ describe('the governance section', () => {
     });
 
     test('lists none declared when the section declares no tags', () => {
-      expect(problemsIn(`${BASE}${LAKE}governance:\n  databases:\n    curated: { domain: sales }\n`)).toEqual(
+      expect(problemsIn(`${BASE}${LAKE}governance:\n  administrators: [arn:aws:iam::111111111111:role/lake-admin]\n  databases:\n    curated: { domain: sales }\n`)).toEqual(
         lines('governance.databases.curated.domain is "sales", but domain is not in governance.tags (none declared); declare the tag there with its allowed values'),
       );
     });

@@ -546,6 +546,12 @@ function governanceProblems(raw: Fields, account: string | undefined): Problem[]
   const personas = entries(governance.personas);
   const filters = new Map(entries(governance.filters));
 
+  if (textItems(governance.administrators).length === 0 && typeof raw.deployRole !== 'string') {
+    problems.push({
+      path: 'governance.administrators',
+      message: 'lists no role and the file has no deployRole to make the Lake Formation administrator; add a role ARN of this account (e.g. the role your plans run as)',
+    });
+  }
   textItems(governance.administrators).forEach(([i, arn]) => {
     const other = arnAccount(arn);
     if (account && other && other !== account) {

@@ -11,7 +11,7 @@ const CRAWLERS = `processing:
     processed-orders: { zone: processed, prefixes: [predictions/] }
 `;
 /** The persona of data scientists, trusted by SageMaker. */
-const GOVERNANCE = 'governance:\n  personas:\n    scientists: { description: Data scientists., assumedBy: [sagemaker.amazonaws.com] }\n';
+const GOVERNANCE = 'governance:\n  administrators: [arn:aws:iam::111111111111:role/lake-admin]\n  personas:\n    scientists: { description: Data scientists., assumedBy: [sagemaker.amazonaws.com] }\n';
 const IMAGE = '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1';
 /** An ml section of one model; a case replaces the batch fields (indented by 8). */
 const ml = (batch = '        input: features/churn/\n        output: predictions/churn/\n        crawler: predictions\n') =>
@@ -78,7 +78,7 @@ describe('the ml section', () => {
     });
 
     test('rejects a persona SageMaker may not assume', () => {
-      const governance = 'governance:\n  personas:\n    scientists: { description: Data scientists., assumedBy: [account, quicksight.amazonaws.com] }\n';
+      const governance = 'governance:\n  administrators: [arn:aws:iam::111111111111:role/lake-admin]\n  personas:\n    scientists: { description: Data scientists., assumedBy: [account, quicksight.amazonaws.com] }\n';
       expect(problemsIn(`${BASE}${NETWORK}${CRAWLERS}${governance}${ml()}`)).toEqual(
         lines(
           'ml.persona is "scientists", whose role sagemaker.amazonaws.com may not assume (governance.personas.scientists.assumedBy is ["account","quicksight.amazonaws.com"]); add sagemaker.amazonaws.com to that assumedBy',

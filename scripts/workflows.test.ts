@@ -56,6 +56,33 @@ function ancestors(wf: Workflow, id: string): Set<string> {
   return seen;
 }
 const assumesRole = (job: Job) => job.steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+/** The deploy role's longest session, in seconds (apps/bootstrap's deploy role: DEPLOY_ROLE_MAX_SESSION_SECONDS). */
+const DEPLOY_SESSION_SECONDS = 14_400;
+
+/**
+ * Evaluates a job's `if` the way GitHub does for the small subset the workflows use: `==` and
+ * `||` of `github.event_name`, `github.ref`, `github.event.<path>`, string literals and
+ * `format('{0}...', x)`. A missing event field is null, as in GitHub's expressions.
+ */
+function evaluateIf(expression: string, github: { event_name: string; ref: string; event: Record<string, unknown> }): boolean {
+  const value = (term: string): unknown => {
+    const t = term.trim();
+    const literal = /^'([^']*)'$/.exec(t);
+    if (literal) return literal[1];
+    const format = /^format\('([^']*)',\s*(.+)\)$/.exec(t);
+    if (format) return format[1].replace('{0}', String(value(format[2]) ?? ''));
+    if (t === 'github.event_name') return github.event_name;
+    if (t === 'github.ref') return github.ref;
+    if (t.startsWith('github.event.')) {
+      return t.slice('github.event.'.length).split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] ?? null : null), github.event);
+    }
+    throw new Error(`evaluateIf does not know ${t}`);
+  };
+  return expression.split('||').some((part) => {
+    const [left, right] = part.split('==');
+    return value(left) === value(right);
+  });
+}
 const action = (s: Step) => s.uses?.split('@')[0];
 
 describe('workflow files', () => {
@@ -108,9 +135,15 @@ describe('pull-request workflow', () => {
     expect(plan.if).toBe("needs.matrix.outputs.count != '0'");
     const creds = plan.steps.find((s) => action(s) === 'aws-actions/configure-aws-credentials');
     expect(creds?.with).toMatchObject({ 'role-to-assume': '${{ matrix.planRole }}', 'aws-region': '${{ matrix.region }}' });
-    expect(plan.steps.find((s) => s.name === 'terraform plan')?.run).toBe('read -ra stacks <<< "$STACK"\nnpm run plan -- "${stacks[@]}" --markdown="summary-$KEY.md"\n');
+    expect(plan.steps.find((s) => s.name === 'terraform plan')?.run).toBe(
+      'read -ra stacks <<< "$STACK"\nnpm run plan -- "${stacks[@]}" --synthesized=cdktf.out --no-lock --markdown="summary-$KEY.md"\n',
+    );
     expect(plan.steps.find((s) => action(s) === 'actions/download-artifact')?.with).toEqual({ name: 'cdktf-out', path: 'cdktf.out' });
     expect(plan.steps.at(-1)?.with).toMatchObject({ name: 'plan-summary-${{ matrix.key }}', path: 'summary-${{ matrix.key }}.md' });
+  });
+
+  test('comments after the plans, failed or not, unless the run was cancelled (a newer push comments instead)', () => {
+    expect(wf.jobs.comment.if).toBe("${{ !cancelled() && needs.matrix.result == 'success' }}");
   });
 
   test('keeps one pull-request comment, found by its hidden marker', () => {
@@ -177,13 +210,38 @@ describe('deploy workflow', () => {
       const plan = wf.jobs[`plan-${env}`];
       const apply = wf.jobs[`apply-${env}`];
       for (const job of [plan, apply]) expect(job.steps.find((s) => action(s) === 'actions/download-artifact')?.with).toEqual({ name: 'cdktf-out', path: 'cdktf.out' });
-      expect(plan.steps.find((s) => s.name === 'terraform plan')?.run).toBe('npm run plan -- "$ENVIRONMENT" --out="plans/$ENVIRONMENT" --markdown="summary-$ENVIRONMENT.md"');
+      expect(plan.steps.find((s) => s.name === 'terraform plan')?.run).toBe(
+        'npm run plan -- "$ENVIRONMENT" --synthesized=cdktf.out --out="plans/$ENVIRONMENT" --markdown="summary-$ENVIRONMENT.md"',
+      );
       const check = String(plan.steps.find((s) => s.id === 'check')?.run);
       expect(check).toContain('npm run deploy -- "$ENVIRONMENT" --plan-dir="plans/$ENVIRONMENT" --check');
       expect(check).toContain('2) echo "changes=true" >> "$GITHUB_OUTPUT" ;;');
       expect(plan.steps.find((s) => action(s) === 'actions/upload-artifact')?.with).toMatchObject({ name: `plans-${env}`, path: `plans/${env}\nsummary-${env}.md\n` });
       expect(apply.steps.filter((s) => action(s) === 'actions/download-artifact').map((s) => s.with)).toContainEqual({ name: `plans-${env}`, path: '.' });
-      expect(apply.steps.at(-1)?.run).toBe('npm run deploy -- "$ENVIRONMENT" --plan-dir="plans/$ENVIRONMENT" --yes');
+      expect(apply.steps.find((s) => s.name === 'terraform apply of the saved plans')?.run).toBe('npm run deploy -- "$ENVIRONMENT" --plan-dir="plans/$ENVIRONMENT" --yes');
+    }
+  });
+
+  test('plan and apply jobs hold the deploy role for its longest session (four hours), and end before it does', () => {
+    for (const env of PROMOTION) {
+      for (const kind of ['plan', 'apply']) {
+        const job = wf.jobs[`${kind}-${env}`];
+        expect(job.steps.find((s) => action(s) === 'aws-actions/configure-aws-credentials')?.with?.['role-duration-seconds']).toBe(DEPLOY_SESSION_SECONDS);
+        expect((job as Job & { 'timeout-minutes': number })['timeout-minutes'] * 60).toBeLessThan(DEPLOY_SESSION_SECONDS);
+      }
+    }
+  });
+
+  test('a failed apply keeps the state Terraform could not save (errored.tfstate), and only then', () => {
+    for (const env of PROMOTION) {
+      const steps = wf.jobs[`apply-${env}`].steps;
+      const keep = steps.find((s) => s.name === 'keep the state Terraform could not save');
+      expect(keep).toMatchObject({
+        if: 'failure()',
+        with: { name: `errored-state-${env}`, path: 'cdktf.out/stacks/*/errored.tfstate', 'if-no-files-found': 'ignore', 'retention-days': 7 },
+      });
+      expect(action(keep as Step)).toBe('actions/upload-artifact');
+      expect(steps.indexOf(keep as Step)).toBe(steps.findIndex((s) => s.name === 'terraform apply of the saved plans') + 1);
     }
   });
 });
@@ -191,19 +249,25 @@ describe('deploy workflow', () => {
 describe('drift workflow', () => {
   const wf = workflows['drift.yml'];
 
-  test('runs daily and on demand, on the default branch only', () => {
+  test('runs daily and on demand, on the default branch only: every scheduled run, manual runs started on it', () => {
     expect(wf.on).toEqual({ schedule: [{ cron: '23 5 * * *' }], workflow_dispatch: null });
-    expect(wf.jobs.environments.if).toBe('github.ref_name == github.event.repository.default_branch');
+    // A scheduled run's event has no repository object: comparing with its default branch would
+    // skip every scheduled run. Scheduled runs always run on the default branch.
+    expect(wf.jobs.environments.if).toBe("github.event_name == 'schedule' || github.ref == format('refs/heads/{0}', github.event.repository.default_branch)");
+    const when = (event: { event_name: string; ref: string; event: Record<string, unknown> }) => evaluateIf(wf.jobs.environments.if as string, event);
+    expect(when({ event_name: 'schedule', ref: 'refs/heads/main', event: {} })).toBe(true);
+    expect(when({ event_name: 'workflow_dispatch', ref: 'refs/heads/main', event: { repository: { default_branch: 'main' } } })).toBe(true);
+    expect(when({ event_name: 'workflow_dispatch', ref: 'refs/heads/feature', event: { repository: { default_branch: 'main' } } })).toBe(false);
   });
 
   test('plans every online environment with its plan role, then reports', () => {
     expect(Object.keys(wf.jobs)).toEqual(['environments', 'plan', 'report']);
     expect(needsOf(wf.jobs.plan)).toEqual(['environments']);
     expect(needsOf(wf.jobs.report)).toEqual(['environments', 'plan']);
-    expect(wf.jobs.environments.steps.at(-1)?.run).toBe('node scripts/run.js scripts/ci-matrix.ts --environments --role=plan --github-output');
+    expect(wf.jobs.environments.steps.find((s) => s.id === 'environments')?.run).toBe('node scripts/run.js scripts/ci-matrix.ts --environments --role=plan --github-output');
     expect(wf.jobs.plan.steps.find((s) => action(s) === 'aws-actions/configure-aws-credentials')?.with).toMatchObject({ 'role-to-assume': '${{ matrix.planRole }}' });
     const run = String(wf.jobs.plan.steps.find((s) => s.name === 'terraform plan')?.run);
-    expect(run).toContain('npm run plan -- "$ENVIRONMENT" --detailed-exitcode --markdown="drift/$ENVIRONMENT.md"');
+    expect(run).toContain('npm run plan -- "$ENVIRONMENT" --synthesized=cdktf.out --no-lock --detailed-exitcode --markdown="drift/$ENVIRONMENT.md"');
     expect(run).toContain('if [ "$code" -eq 0 ]; then outcome=clean');
   });
 
@@ -259,8 +323,38 @@ describe('security of every workflow', () => {
       expect(text(f)).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|aws-access-key-id|aws-secret-access-key|aws-session-token/i);
       expect(text(f)).not.toMatch(/secrets\./);
     }
-    for (const { step } of allSteps.filter(({ step }) => action(step) === 'aws-actions/configure-aws-credentials')) {
-      expect(Object.keys(step.with ?? {}).sort()).toEqual(['aws-region', 'role-session-name', 'role-to-assume']);
+    for (const { file, step } of allSteps.filter(({ step }) => action(step) === 'aws-actions/configure-aws-credentials')) {
+      const extra = file === 'deploy.yml' ? ['role-duration-seconds'] : [];
+      expect(Object.keys(step.with ?? {}).sort()).toEqual(['aws-region', ...extra, 'role-session-name', 'role-to-assume']);
+    }
+  });
+
+  test('plans with the read-only plan role take no state lock (it may not write lock objects); deploy plans do', () => {
+    const planRuns = allSteps.filter(({ step }) => /npm run plan /.test(step.run ?? ''));
+    expect(planRuns.map(({ file, job, step }) => [file, job, /--no-lock\b/.test(step.run ?? '')])).toEqual([
+      ['pull-request.yml', 'plan', true],
+      ...PROMOTION.map((e) => ['deploy.yml', `plan-${e}`, false]),
+      ['drift.yml', 'plan', true],
+    ]);
+    for (const { file, job } of planRuns.filter(({ step }) => /--no-lock\b/.test(step.run ?? ''))) {
+      expect(workflows[file].jobs[job].steps.find((s) => action(s) === 'aws-actions/configure-aws-credentials')?.with?.['role-to-assume']).toBe('${{ matrix.planRole }}');
+    }
+  });
+
+  test('synthesize once per run: every plan job plans the uploaded synthesis, and only the synthesizing job synthesizes', () => {
+    for (const f of FILES) {
+      const synthesizing = Object.entries(workflows[f].jobs).filter(([, job]) => job.steps.some((s) => s.run === 'npm run synth')).map(([id]) => id);
+      expect({ file: f, synthesizing }).toEqual({ file: f, synthesizing: [{ 'pull-request.yml': 'matrix', 'deploy.yml': 'synth', 'drift.yml': 'environments' }[f]] });
+      const [producer] = synthesizing;
+      expect(workflows[f].jobs[producer].steps.find((s) => action(s) === 'actions/upload-artifact')?.with).toMatchObject({ name: 'cdktf-out', path: 'cdktf.out' });
+      for (const [id, job] of Object.entries(workflows[f].jobs)) {
+        const plan = job.steps.findIndex((s) => /npm run plan /.test(s.run ?? ''));
+        if (plan < 0) continue;
+        expect({ file: f, id, synthesized: /--synthesized=cdktf\.out\b/.test(job.steps[plan].run ?? '') }).toEqual({ file: f, id, synthesized: true });
+        const download = job.steps.findIndex((s) => action(s) === 'actions/download-artifact' && s.with?.name === 'cdktf-out');
+        expect({ file: f, id, downloadedBefore: download >= 0 && download < plan, path: job.steps[download]?.with?.path }).toEqual({ file: f, id, downloadedBefore: true, path: 'cdktf.out' });
+        expect(ancestors(workflows[f], id)).toContain(producer);
+      }
     }
   });
 

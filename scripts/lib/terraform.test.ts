@@ -1,7 +1,24 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIN_TERRAFORM_VERSION, MIRROR_VARIABLE, ToolchainError, checkTerraform, compareVersions, mapLimit, terraformSetup } from './terraform';
+import {
+  LOCK_TIMEOUTS,
+  MIN_TERRAFORM_VERSION,
+  MIRROR_VARIABLE,
+  TerraformError,
+  ToolchainError,
+  applyPlan,
+  checkTerraform,
+  compareVersions,
+  init,
+  mapLimit,
+  missingRemoteState,
+  planToJson,
+  terraform,
+  terraformSetup,
+} from './terraform';
+
+jest.setTimeout(60_000);
 
 function fakeTerraform(version: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'fake-tf-'));
@@ -89,5 +106,97 @@ describe('mapLimit', () => {
     });
     expect(out).toEqual([50, 10, 30, 20, 40]);
     expect(peak).toBe(2);
+  });
+});
+
+describe('plans and applies', () => {
+  /** A terraform that logs its arguments and answers `show -json` with an empty plan. */
+  function recordingTerraform(): { env: NodeJS.ProcessEnv; calls: () => string[] } {
+    const dir = mkdtempSync(join(tmpdir(), 'fake-tf-'));
+    const log = join(dir, 'calls.log');
+    writeFileSync(join(dir, 'terraform'), `#!/bin/sh\necho "$*" >> "${log}"\ncase "$1" in show) echo '{"resource_changes":[]}';; esac\n`);
+    chmodSync(join(dir, 'terraform'), 0o755);
+    return { env: { PATH: `${dir}:${process.env.PATH}` }, calls: () => readFileSync(log, 'utf8').trim().split('\n') };
+  }
+
+  test('plan with the state lock, waiting a minute for it, unless told not to lock (read-only roles)', async () => {
+    const tf = recordingTerraform();
+    const setup = terraformSetup(tf.env);
+    const cwd = mkdtempSync(join(tmpdir(), 'stack-'));
+    await expect(planToJson(setup, cwd)).resolves.toEqual({ resource_changes: [] });
+    await planToJson(setup, cwd, 'plan.tfplan', { lock: false });
+    expect(tf.calls()).toEqual([
+      'plan -input=false -no-color -lock-timeout=60s -out=plan.tfplan',
+      'show -json -no-color plan.tfplan',
+      'plan -input=false -no-color -lock=false -out=plan.tfplan',
+      'show -json -no-color plan.tfplan',
+    ]);
+  });
+
+  test('apply the saved plan, waiting up to ten minutes for the state lock', async () => {
+    const tf = recordingTerraform();
+    await applyPlan(terraformSetup(tf.env), mkdtempSync(join(tmpdir(), 'stack-')), 'p.tfplan');
+    expect(tf.calls()).toEqual(['apply -input=false -no-color -lock-timeout=10m p.tfplan']);
+    expect(LOCK_TIMEOUTS).toEqual({ plan: '60s', apply: '10m' });
+  });
+});
+
+describe('missing remote state', () => {
+  const REMOTE = 'cross-stack-reference-input-dev-lake';
+  /**
+   * Two stacks as cdktf writes them, with local backends: `dev-lake` outputs `outputs`, and
+   * `dev-ingestion` reads `reads` of them through remote state. Planned by the real terraform
+   * (no provider needed), as a first deploy or a new output would be.
+   */
+  async function planDownstream(options: { upstreamApplied: boolean; outputs: string[]; reads: string[]; broken?: boolean }): Promise<string> {
+    const root = mkdtempSync(join(tmpdir(), 'remote-state-'));
+    const setup = terraformSetup({ PATH: process.env.PATH });
+    const stack = (name: string, config: object) => {
+      const dir = join(root, name);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: 'terraform.tfstate' } } }, ...config }));
+      return dir;
+    };
+    const lake = stack('dev-lake', { output: Object.fromEntries(options.outputs.map((o) => [o, { value: `value of ${o}` }])) });
+    const ingestion = stack('dev-ingestion', {
+      data: { terraform_remote_state: { [REMOTE]: { backend: 'local', config: { path: '../dev-lake/terraform.tfstate' }, workspace: '${terraform.workspace}' } } },
+      resource: {
+        terraform_data: {
+          ...Object.fromEntries(options.reads.map((o, i) => [`r${i}`, { input: `\${data.terraform_remote_state.${REMOTE}.outputs.${o}}` }])),
+        },
+      },
+      // An error of another kind in the same plan: a failed precondition.
+      ...(options.broken ? { output: { o: { value: 'x', precondition: [{ condition: `\${data.terraform_remote_state.${REMOTE}.outputs.${options.outputs[0]} == "y"}`, error_message: 'Refused.' }] } } } : {}),
+    });
+    if (options.upstreamApplied) {
+      await init(setup, lake, true);
+      await terraform(setup, lake, ['apply', '-auto-approve', '-input=false', '-no-color']);
+    }
+    await init(setup, ingestion, true);
+    try {
+      await planToJson(setup, ingestion, 'plan.tfplan', { lock: false });
+    } catch (e) {
+      if (e instanceof TerraformError) return e.output;
+      throw e;
+    }
+    throw new Error('the plan did not fail');
+  }
+
+  test('finds an upstream stack without state (a first deploy), from terraform\'s own error', async () => {
+    const output = await planDownstream({ upstreamApplied: false, outputs: [], reads: ['cross-stack-output-key'] });
+    expect(missingRemoteState(output)).toEqual([{ dataSource: REMOTE }]);
+  });
+
+  test('finds each output the upstream state lacks (applied before it had them)', async () => {
+    const output = await planDownstream({ upstreamApplied: true, outputs: ['cross-stack-output-key'], reads: ['cross-stack-output-key', 'cross-stack-output-aws_s3_bucketlake_raw_bucketarn'] });
+    expect(missingRemoteState(output)).toEqual([{ dataSource: REMOTE, output: 'cross-stack-output-aws_s3_bucketlake_raw_bucketarn' }]);
+  });
+
+  test('gives no answer when any other error is among them: the output is the whole story', async () => {
+    const output = await planDownstream({ upstreamApplied: true, outputs: ['cross-stack-output-other'], reads: ['cross-stack-output-key'], broken: true });
+    expect(output).toContain('Error: Unsupported attribute');
+    expect(output).toContain('Error: Module output value precondition failed');
+    expect(missingRemoteState(output)).toBeUndefined();
+    expect(missingRemoteState('')).toBeUndefined();
   });
 });

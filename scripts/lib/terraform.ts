@@ -216,16 +216,68 @@ export function formatDiagnostics(result: ValidateResult): string {
     .join('\n');
 }
 
+/**
+ * How long a command waits for the state lock another run holds: a plan briefly (another job may
+ * be applying; its plan would be stale anyway), an apply long enough for a plan or an apply of the
+ * same stack to finish.
+ */
+export const LOCK_TIMEOUTS = { plan: '60s', apply: '10m' } as const;
+
+/** Options of {@link planToJson}. */
+export interface PlanToJsonOptions {
+  /**
+   * Take the state lock while planning. With S3 native locking that writes `<state key>.tflock`
+   * beside the state, which a read-only role may not: pull-request and drift plans pass `false`
+   * (`-lock=false`). A plan made without the lock is a preview, never applied.
+   * @default true
+   */
+  readonly lock?: boolean;
+}
+
 /** `terraform plan -out=<planFile>` then `terraform show -json <planFile>`; resolves to the plan JSON. */
-export async function planToJson(setup: TerraformSetup, cwd: string, planFile = 'plan.tfplan'): Promise<unknown> {
-  await terraform(setup, cwd, ['plan', '-input=false', '-no-color', '-lock-timeout=60s', `-out=${planFile}`]);
+export async function planToJson(setup: TerraformSetup, cwd: string, planFile = 'plan.tfplan', options: PlanToJsonOptions = {}): Promise<unknown> {
+  const lock = options.lock === false ? ['-lock=false'] : [`-lock-timeout=${LOCK_TIMEOUTS.plan}`];
+  await terraform(setup, cwd, ['plan', '-input=false', '-no-color', ...lock, `-out=${planFile}`]);
   const json = await terraform(setup, cwd, ['show', '-json', '-no-color', planFile]);
   return JSON.parse(json);
 }
 
-/** `terraform apply <planFile>`: applies exactly the plan that was reviewed. */
+/**
+ * `terraform apply <planFile>`: applies exactly the plan that was reviewed, waiting up to
+ * {@link LOCK_TIMEOUTS}.apply for the state lock (a drift or deploy plan of the stack may hold it).
+ */
 export function applyPlan(setup: TerraformSetup, cwd: string, planFile = 'plan.tfplan'): Promise<string> {
-  return terraform(setup, cwd, ['apply', '-input=false', '-no-color', planFile]);
+  return terraform(setup, cwd, ['apply', '-input=false', '-no-color', `-lock-timeout=${LOCK_TIMEOUTS.apply}`, planFile]);
+}
+
+/** Remote state a plan read that does not exist yet, or lacks an output the configuration reads. */
+export interface MissingRemoteState {
+  /** Name of the `terraform_remote_state` data source. */
+  readonly dataSource: string;
+  /** The output the configuration reads and the state lacks; unset when there is no state at all. */
+  readonly output?: string;
+}
+
+/**
+ * What a failed plan found missing in the remote state it reads, when that is all that failed:
+ * `Unable to find remote state` (the upstream stack was never applied) and `Unsupported attribute`
+ * on `data.terraform_remote_state.<name>.outputs` (its state lacks an output this configuration
+ * reads: the upstream's new output is not applied yet). Undefined when any other error is among
+ * them (or none is recognized): the output is then the whole story.
+ * @param output what `terraform plan -no-color` printed
+ */
+export function missingRemoteState(output: string): MissingRemoteState[] | undefined {
+  const errors = output.split(/^(?=Error: |Warning: )/m).filter((chunk) => chunk.startsWith('Error: '));
+  if (errors.length === 0) return undefined;
+  const found = new Map<string, MissingRemoteState>();
+  for (const error of errors) {
+    const noState = /^Error: Unable to find remote state\b[\s\S]*?\bwith data\.terraform_remote_state\.([\w-]+)/.exec(error);
+    const noOutput = /^Error: Unsupported attribute\b[\s\S]*?\bdata\.terraform_remote_state\.([\w-]+)\.outputs is object\b[\s\S]*?This object does not have an attribute named\s+"([^"]+)"/.exec(error);
+    const missing: MissingRemoteState | undefined = noState ? { dataSource: noState[1] } : noOutput ? { dataSource: noOutput[1], output: noOutput[2] } : undefined;
+    if (!missing) return undefined;
+    found.set(`${missing.dataSource}\u0000${missing.output ?? ''}`, missing);
+  }
+  return [...found.values()];
 }
 
 /** `terraform test` in `cwd` (files under `tests/`). */

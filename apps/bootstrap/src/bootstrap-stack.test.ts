@@ -15,16 +15,23 @@ import {
 import { DataLake, stackWithLake } from '@data-platform/lake';
 import { PolicyPack } from '@data-platform/policy';
 import { SCRIPTS_PREFIX } from '@data-platform/processing';
-import { BOOTSTRAP_OUTPUTS, BOOTSTRAP_STACK_DEFAULTS, BootstrapBackend, BootstrapStack, bootstrapStackName } from './bootstrap-stack';
+import { BOOTSTRAP_OUTPUTS, BOOTSTRAP_STACK_DEFAULTS, BootstrapBackend, BootstrapStack, DEPLOY_ROLE_MAX_SESSION_SECONDS, bootstrapStackName } from './bootstrap-stack';
 import { GithubActionsRole } from './github-actions-role';
 import { GithubOidc } from './github-oidc';
-import { DEPLOY_POLICIES, PLAN_POLICIES, deployPermissions, planPermissions } from './permissions';
+import { DEPLOY_POLICIES, PLAN_POLICIES, boundaryPermissions, deployPermissions, planPermissions } from './permissions';
+import { BOUNDARY_SUPPRESSIONS, PermissionsBoundary } from './permissions-boundary';
 import { StateBucket } from './state-bucket';
 import { CI, devEnvironment } from './test-support';
 
-function build(overrides: Partial<EnvironmentInput> = {}, options: { backend?: BootstrapBackend; file?: string; policy?: PolicyPack } = {}) {
+function build(overrides: Partial<EnvironmentInput> = {}, options: { backend?: BootstrapBackend; file?: string; policy?: PolicyPack; enforcePermissionsBoundary?: boolean } = {}) {
   const env = devEnvironment(overrides);
-  const stack = new BootstrapStack(testApp(), bootstrapStackName(env), { env, backend: options.backend, file: options.file, aspects: options.policy ? [options.policy] : [] });
+  const stack = new BootstrapStack(testApp(), bootstrapStackName(env), {
+    env,
+    backend: options.backend,
+    file: options.file,
+    aspects: options.policy ? [options.policy] : [],
+    enforcePermissionsBoundary: options.enforcePermissionsBoundary,
+  });
   return { env, stack, ...synthesize(stack) };
 }
 
@@ -36,13 +43,15 @@ const STATEFUL = [
 
 describe('BootstrapStack', () => {
   test('documents its defaults and outputs as constants', () => {
-    expect(BOOTSTRAP_STACK_DEFAULTS).toEqual({ backend: 'local', localStatePath: 'terraform.tfstate' });
+    expect(BOOTSTRAP_STACK_DEFAULTS).toEqual({ backend: 'local', localStatePath: 'terraform.tfstate', enforcePermissionsBoundary: false });
+    expect(DEPLOY_ROLE_MAX_SESSION_SECONDS).toBe(4 * 60 * 60);
     expect(BOOTSTRAP_OUTPUTS).toEqual({
       stateBucket: 'state_bucket',
       stateKeyAliasArn: 'state_key_alias_arn',
       deployRoleArn: 'deploy_role_arn',
       planRoleArn: 'plan_role_arn',
       githubOidcProviderArn: 'github_oidc_provider_arn',
+      permissionsBoundaryArn: 'permissions_boundary_arn',
     });
     expect(bootstrapStackName(devEnvironment())).toBe('bootstrap-dev');
   });
@@ -100,11 +109,13 @@ describe('BootstrapStack', () => {
     expect(resource(tf, 'aws_s3_bucket', 'bootstrap_state_bucket').bucket).toBe('adp-tfstate-111111111111');
     expect(resource(tf, 'aws_s3_bucket', 'bootstrap_state_access_logs_bucket').bucket).toBe('adp-bootstrap-dev-state-logs-111111111111');
     expect(resource(tf, 'aws_kms_alias', 'bootstrap_state_key_alias').name).toBe('alias/adp-bootstrap-dev-state-key');
-    expect(resource(tf, 'aws_iam_role', 'bootstrap_deploy_role')).toMatchObject({ name: 'adp-deploy', path: '/', max_session_duration: 3600 });
+    // Four hours for a deploy (long applies), one for a plan.
+    expect(resource(tf, 'aws_iam_role', 'bootstrap_deploy_role')).toMatchObject({ name: 'adp-deploy', path: '/', max_session_duration: 14400 });
     expect(resource(tf, 'aws_iam_role', 'bootstrap_plan_role')).toMatchObject({ name: 'adp-plan', path: '/', max_session_duration: 3600 });
     expect(Object.values(tf.resource?.aws_iam_policy ?? {}).map((p) => p.name).sort()).toEqual([
       ...DEPLOY_POLICIES.map((p) => `adp-deploy-${p}`),
       ...PLAN_POLICIES.map((p) => `adp-plan-${p}`),
+      'adp-bootstrap-dev-boundary',
     ].sort());
   });
 
@@ -149,20 +160,53 @@ describe('BootstrapStack', () => {
     expect(policy('bootstrap_deploy_state_policy')[1]).toEqual({
       sid: 'StateObjects', effect: 'Allow', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: ['${aws_s3_bucket.bootstrap_state_bucket.arn}/dev/*'],
     });
-    expect(policy('bootstrap_plan_state_policy')[2]).toEqual({
-      sid: 'StateLock', effect: 'Allow', actions: ['s3:PutObject', 's3:DeleteObject'], resources: ['${aws_s3_bucket.bootstrap_state_bucket.arn}/dev/*.tflock'],
-    });
+    expect(policy('bootstrap_plan_state_policy').map((s) => s.sid)).toEqual(['StateList', 'StateRead', 'StateKey', 'JobScripts']);
     expect(policy('bootstrap_deploy_identity_policy').map((s) => s.sid)).toEqual(deployPermissions(scopeLike()).identity.map((s) => s.sid));
     expect(policy('bootstrap_plan_read_data_policy').map((s) => s.sid)).toEqual(planPermissions(scopeLike())['read-data'].map((s) => s.sid));
   });
 
-  test('lets the plan role read the job scripts of the lake\'s artifacts bucket, as the lake names it', () => {
+  test('lets the plan role read, and the deploy role write, the job scripts of the lake\'s artifacts bucket, as the lake names it', () => {
     const { tf } = build();
     const lake = synthesize(stackWithLake(devEnvironment()).stack).tf;
     const artifacts = resource(lake, 'aws_s3_bucket', 'lake_artifacts_bucket').bucket;
     expect(artifacts).toBe('adp-dev-lake-artifacts-111111111111');
-    const scripts = documentStatements(tf, resource(tf, 'aws_iam_policy', 'bootstrap_plan_state_policy').policy).find((s) => s.sid === 'JobScripts');
-    expect(scripts?.resources).toEqual([`arn:\${data.aws_partition.partition.partition}:s3:::${artifacts}/${SCRIPTS_PREFIX}*`]);
+    const statement = (policy: string, sid: string) => documentStatements(tf, resource(tf, 'aws_iam_policy', policy).policy).find((s) => s.sid === sid);
+    const scripts = [`arn:\${data.aws_partition.partition.partition}:s3:::${artifacts}/${SCRIPTS_PREFIX}*`];
+    expect(statement('bootstrap_plan_state_policy', 'JobScripts')?.resources).toEqual(scripts);
+    expect(statement('bootstrap_deploy_data_policy', 'S3Objects')?.resources).toEqual(scripts);
+  });
+
+  describe('permissions boundary', () => {
+    test('is a managed policy of bootstrap\'s own, outside the deploy role\'s names, denying IAM writes and the state', () => {
+      const { tf, stack } = build();
+      expect(resource(tf, 'aws_iam_policy', 'bootstrap_boundary_policy')).toMatchObject({
+        name: 'adp-bootstrap-dev-boundary',
+        path: '/',
+        policy: '${data.aws_iam_policy_document.bootstrap_boundary_policy.json}',
+      });
+      expect(stack.boundary).toBeInstanceOf(PermissionsBoundary);
+      const statements = documentStatements(tf, resource(tf, 'aws_iam_policy', 'bootstrap_boundary_policy').policy);
+      expect(statements.map((s) => s.sid)).toEqual(boundaryPermissions(scopeLike().state).map((s) => s.sid));
+      expect(statements.find((s) => s.sid === 'DenyStateKey')?.resources).toEqual([
+        '${aws_kms_key.bootstrap_state_key.arn}', '${aws_kms_alias.bootstrap_state_key_alias.arn}',
+      ]);
+    });
+
+    test('may be set on the platform\'s roles by the deploy role, never removed, and is not required to create one by default', () => {
+      const { tf } = build();
+      const identity = documentStatements(tf, resource(tf, 'aws_iam_policy', 'bootstrap_deploy_identity_policy').policy);
+      const boundary = [{ test: 'StringEquals', variable: 'iam:PermissionsBoundary', values: ['${aws_iam_policy.bootstrap_boundary_policy.arn}'] }];
+      expect(identity.find((s) => s.sid === 'IamRoleBoundary')?.condition).toEqual(boundary);
+      expect(identity.find((s) => s.sid === 'DenyBoundaryRemoval')?.actions).toEqual(['iam:DeleteRolePermissionsBoundary']);
+      expect(identity.find((s) => s.sid === 'IamRoles')?.actions).toContain('iam:CreateRole');
+      expect(identity.map((s) => s.sid)).not.toContain('IamRolesWithinBoundary');
+      const enforced = build({}, { enforcePermissionsBoundary: true }).tf;
+      const enforcedIdentity = documentStatements(enforced, resource(enforced, 'aws_iam_policy', 'bootstrap_deploy_identity_policy').policy);
+      expect(enforcedIdentity.find((s) => s.sid === 'IamRolesWithinBoundary')).toMatchObject({ actions: ['iam:CreateRole', 'iam:PutRolePolicy'], condition: boundary });
+      expect((enforced.output?.permissions_boundary_arn as { description?: string }).description).toBe(
+        'The permissions boundary every role the adp-dev platform creates is to carry (permissions_boundary); the deploy role requires it now',
+      );
+    });
   });
 
   test('outputs what the environment file takes, saying which field each fills', () => {
@@ -183,6 +227,10 @@ describe('BootstrapStack', () => {
         value: '${aws_iam_role.bootstrap_plan_role.arn}',
         description: 'ci.planRole of environments/dev.yaml: the read-only role pull-request jobs of acme/data-platform assume',
       },
+      permissions_boundary_arn: {
+        value: '${aws_iam_policy.bootstrap_boundary_policy.arn}',
+        description: 'The permissions boundary every role the adp-dev platform creates is to carry (permissions_boundary); the deploy role requires it once enforcePermissionsBoundary is on',
+      },
       github_oidc_provider_arn: {
         value: '${aws_iam_openid_connect_provider.bootstrap_github_oidc_provider.arn}',
         description: 'The account\'s GitHub OIDC provider, trusted by the roles (created here)',
@@ -192,25 +240,31 @@ describe('BootstrapStack', () => {
 
   test('has no plan role output without ci.planRole', () => {
     expect(Object.keys(build({ ci: { repository: 'acme/data-platform' } }).tf.output ?? {}).sort()).toEqual([
-      'deploy_role_arn', 'github_oidc_provider_arn', 'state_bucket', 'state_key_alias_arn',
+      'deploy_role_arn', 'github_oidc_provider_arn', 'permissions_boundary_arn', 'state_bucket', 'state_key_alias_arn',
     ]);
   });
 
-  test('passes the policy pack, with two suppressions, each with its reason', () => {
+  test('passes the policy pack, with six suppressions, each with its reason', () => {
     const policy = new PolicyPack();
     const { stack } = build({}, { policy });
     const report = policy.reports.get('bootstrap-dev');
-    expect(report?.counts).toMatchObject({ fail: 0, suppressed: 2 });
+    expect(report?.counts).toMatchObject({ fail: 0, suppressed: 6 });
     expect(stack.node.findAll().flatMap((c) => suppressionsOf(c).map((s) => ({ at: c.node.path, ...s })))).toEqual([
       {
         at: 'bootstrap-dev/state/access-logs',
         ruleId: 's3-kms-encryption',
         reason: 'S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES256), never SSE-KMS; this bucket holds the state bucket\'s access logs only, no state',
       },
+      ...Object.entries(BOUNDARY_SUPPRESSIONS).map(([ruleId, reason]) => ({ at: 'bootstrap-dev/boundary/policy', ruleId, reason })),
       {
         at: 'bootstrap-dev/deploy/identity-policy',
         ruleId: 'iam-no-wildcard-resource-data',
         reason: 'The deploy role encrypts and decrypts with the platform\'s KMS keys, which it creates itself: their ARNs carry ids KMS generates, unknown at bootstrap, so the statement names key/* of this account and region and admits only keys tagged with the platform\'s project and environment',
+      },
+      {
+        at: 'bootstrap-dev/plan/read-data-policy',
+        ruleId: 'iam-no-wildcard-resource-data',
+        reason: 'The plan role decrypts the Data Catalog, encrypted with the lake key, through Glue only (kms:ViaService): key ARNs carry ids KMS generates, unknown at bootstrap, so the statement names key/* of this account and region and admits only keys tagged with the platform\'s project and environment',
       },
     ]);
   });
@@ -235,11 +289,14 @@ describe('BootstrapStack', () => {
       owner: 'adp-local',
     });
     const oidc = new GithubOidc(stack, 'github', { create: true, account: env.account, partition: stack.partition });
-    const scope = { ...scopeLike(), partition: stack.partition, account: env.account, state: { bucketArn: state.arn, keyArn: state.keyArn, keyAliasArn: state.aliasArn, accessLogsBucketArn: state.accessLogsArn, keyPrefix: 'local' } };
+    const stateArns = { bucketArn: state.arn, keyArn: state.keyArn, keyAliasArn: state.aliasArn, accessLogsBucketArn: state.accessLogsArn, keyPrefix: 'local' };
+    const boundary = new PermissionsBoundary(stack, 'boundary', { name: 'adp-bootstrap-local-boundary', description: 'b', statements: boundaryPermissions(stateArns), address: 'bootstrap_boundary' });
+    const scope = { ...scopeLike(), partition: stack.partition, account: env.account, state: stateArns, boundary: { policyArn: boundary.arn, enforce: true } };
     const deploy = new GithubActionsRole(stack, 'deploy', { name: 'adp-deploy', description: 'd', oidc, subject: 'repo:acme/data-platform:environment:local', policies: deployPermissions(scope), address: 'bootstrap_deploy' });
-    new GithubActionsRole(stack, 'plan', { name: 'adp-plan', description: 'p', oidc, subject: 'repo:acme/data-platform:pull_request', policies: planPermissions(scope), address: 'bootstrap_plan' });
-    // The same suppression as the bootstrap stack's, with the same reason.
+    const plan = new GithubActionsRole(stack, 'plan', { name: 'adp-plan', description: 'p', oidc, subject: 'repo:acme/data-platform:pull_request', policies: planPermissions(scope), address: 'bootstrap_plan' });
+    // The same suppressions as the bootstrap stack's, with the same reasons.
     suppressRule(deploy.policies.identity, 'iam-no-wildcard-resource-data', 'KMS key ARNs are generated; limited to this account\'s keys tagged with the platform\'s project and environment');
+    suppressRule(plan.policies['read-data'], 'iam-no-wildcard-resource-data', 'KMS key ARNs are generated; decrypts through Glue only, with this account\'s keys tagged with the platform\'s project and environment');
     expect(() => synthesize(stack)).not.toThrow();
   });
 
@@ -266,5 +323,6 @@ function scopeLike() {
     state: { bucketArn: 'b', keyArn: 'k', keyAliasArn: 'a', accessLogsBucketArn: 'l', keyPrefix: 'dev' },
     artifactsBucket: 'adp-dev-lake-artifacts-111111111111',
     scriptsPrefix: SCRIPTS_PREFIX,
+    boundary: { policyArn: 'arn:aws:iam::111111111111:policy/adp-bootstrap-dev-boundary', enforce: false },
   };
 }

@@ -2,11 +2,12 @@ import { Aspects, IAspect, LocalBackend, S3Backend, TerraformOutput, TerraformSt
 import { Construct } from 'constructs';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { EnvironmentConfig, NAME_LIMITS, defaultTags, physicalName, suppressRule } from '@data-platform/core';
+import { EnvironmentConfig, NAME_LIMITS, bootstrapName, defaultTags, physicalName, suppressRule } from '@data-platform/core';
 import { SCRIPTS_PREFIX } from '@data-platform/processing';
 import { GithubActionsRole } from './github-actions-role';
 import { GithubOidc } from './github-oidc';
-import { PermissionScope, deployPermissions, planPermissions } from './permissions';
+import { PermissionScope, boundaryPermissions, deployPermissions, planPermissions } from './permissions';
+import { PermissionsBoundary } from './permissions-boundary';
 import { protectedAddresses } from './protect-state';
 import { BootstrapSettings, bootstrapSettings, bootstrapStateKey, environmentFile, stateKeyAliasArn } from './settings';
 import { StateBucket } from './state-bucket';
@@ -22,7 +23,16 @@ export const BOOTSTRAP_STACK_DEFAULTS = {
   backend: 'local',
   /** The local state file, in the stack's working directory. */
   localStatePath: 'terraform.tfstate',
-} as const satisfies { backend: BootstrapBackend; localStatePath: string };
+  /** The platform's roles do not carry the boundary yet: requiring it would deny their creation. */
+  enforcePermissionsBoundary: false,
+} as const satisfies { backend: BootstrapBackend; localStatePath: string; enforcePermissionsBoundary: boolean };
+
+/**
+ * The deploy role's longest session: four hours, so an apply of a whole environment (SageMaker
+ * endpoints and DMS instances take long to create) keeps its credentials. The deploy workflow asks
+ * for it (`role-duration-seconds`) and ends its jobs before it runs out.
+ */
+export const DEPLOY_ROLE_MAX_SESSION_SECONDS = 14_400;
 
 /** The names of the stack's outputs, each filling (or confirming) one field of the environment file. */
 export const BOOTSTRAP_OUTPUTS = {
@@ -31,6 +41,7 @@ export const BOOTSTRAP_OUTPUTS = {
   deployRoleArn: 'deploy_role_arn',
   planRoleArn: 'plan_role_arn',
   githubOidcProviderArn: 'github_oidc_provider_arn',
+  permissionsBoundaryArn: 'permissions_boundary_arn',
 } as const;
 
 /** Name of the bootstrap stack of `env`: `bootstrap-<env>`. */
@@ -54,6 +65,14 @@ export interface BootstrapStackProps {
   readonly backend?: BootstrapBackend;
   /** Aspects run on this stack before synthesis (the policy pack). */
   readonly aspects?: readonly IAspect[];
+  /**
+   * Let the deploy role create roles, and give them inline or managed policies, only when they
+   * carry the permissions boundary (`iam:PermissionsBoundary`). Turn it on once every role the
+   * platform creates sets `permissions_boundary` to the boundary's ARN: before that, creating
+   * such a role is denied and deploys fail.
+   * @default false (BOOTSTRAP_STACK_DEFAULTS.enforcePermissionsBoundary)
+   */
+  readonly enforcePermissionsBoundary?: boolean;
 }
 
 /**
@@ -64,8 +83,13 @@ export interface BootstrapStackProps {
  * - the Terraform state bucket with its own key and access-log bucket ({@link StateBucket}),
  *   protected from destroy always;
  * - the account's GitHub OIDC provider, created or referred to ({@link GithubOidc});
+ * - the permissions boundary of the roles the platform creates ({@link PermissionsBoundary},
+ *   `<project>-bootstrap-<env>-boundary`, statements of `boundaryPermissions`): no IAM writes, no
+ *   access to the state; the deploy role may set it on roles, never remove it, and with
+ *   `enforcePermissionsBoundary` may create roles only with it;
  * - the deploy role, assumed by the repository's jobs in the environment's GitHub environment,
- *   with the permissions of `deployPermissions`;
+ *   with the permissions of `deployPermissions`, for sessions of up to four hours
+ *   ({@link DEPLOY_ROLE_MAX_SESSION_SECONDS});
  * - the plan role (`ci.planRole`), assumed by the repository's pull-request jobs, read-only
  *   (`planPermissions`);
  * - outputs for the environment file.
@@ -87,6 +111,8 @@ export class BootstrapStack extends TerraformStack {
   readonly deployRole: GithubActionsRole;
   /** The plan role, when the environment names one (`ci.planRole`). */
   readonly planRole?: GithubActionsRole;
+  /** The permissions boundary of the roles the platform creates. */
+  readonly boundary: PermissionsBoundary;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id);
@@ -130,6 +156,20 @@ export class BootstrapStack extends TerraformStack {
 
     this.oidc = new GithubOidc(this, 'github', { create: settings.ci.createOidcProvider, account: env.account, partition });
 
+    const state = {
+      bucketArn: this.state.arn,
+      keyArn: this.state.keyArn,
+      keyAliasArn: this.state.aliasArn,
+      accessLogsBucketArn: this.state.accessLogsArn,
+      keyPrefix: settings.state.keyPrefix,
+    };
+    this.boundary = new PermissionsBoundary(this, 'boundary', {
+      name: bootstrapName(env, 'boundary', { maxLength: NAME_LIMITS.iamPolicy }),
+      description: `Permissions boundary of the roles the ${settings.namePrefix} data platform creates: no IAM changes, no access to the Terraform state`,
+      statements: boundaryPermissions(state),
+      address: 'bootstrap_boundary',
+    });
+
     const reach: PermissionScope = {
       partition,
       region: env.region,
@@ -137,16 +177,11 @@ export class BootstrapStack extends TerraformStack {
       namePrefix: settings.namePrefix,
       databasePrefix: settings.databasePrefix,
       resourceTags: { project: env.project, environment: env.name },
-      state: {
-        bucketArn: this.state.arn,
-        keyArn: this.state.keyArn,
-        keyAliasArn: this.state.aliasArn,
-        accessLogsBucketArn: this.state.accessLogsArn,
-        keyPrefix: settings.state.keyPrefix,
-      },
+      state,
       // The lake's artifacts bucket: physical name as the lake's ZoneBucket gives it.
       artifactsBucket: physicalName({ project: env.project, env: env.name, layer: 'lake', name: 'artifacts' }, { maxLength: NAME_LIMITS.s3Bucket, suffix: env.account }),
       scriptsPrefix: SCRIPTS_PREFIX,
+      boundary: { policyArn: this.boundary.arn, enforce: props.enforcePermissionsBoundary ?? BOOTSTRAP_STACK_DEFAULTS.enforcePermissionsBoundary },
     };
     const { repository, githubEnvironment } = settings.ci;
 
@@ -158,6 +193,7 @@ export class BootstrapStack extends TerraformStack {
       subject: `repo:${repository}:environment:${githubEnvironment}`,
       policies: deployPermissions(reach),
       address: 'bootstrap_deploy',
+      maxSessionSeconds: DEPLOY_ROLE_MAX_SESSION_SECONDS,
     });
     suppressRule(this.deployRole.policies.identity, 'iam-no-wildcard-resource-data',
       'The deploy role encrypts and decrypts with the platform\'s KMS keys, which it creates itself: their ARNs carry ids KMS generates, unknown at bootstrap, so the statement names key/* of this account and region and admits only keys tagged with the platform\'s project and environment');
@@ -173,6 +209,8 @@ export class BootstrapStack extends TerraformStack {
         policies: planPermissions(reach),
         address: 'bootstrap_plan',
       });
+      suppressRule(this.planRole.policies['read-data'], 'iam-no-wildcard-resource-data',
+        'The plan role decrypts the Data Catalog, encrypted with the lake key, through Glue only (kms:ViaService): key ARNs carry ids KMS generates, unknown at bootstrap, so the statement names key/* of this account and region and admits only keys tagged with the platform\'s project and environment');
     }
 
     const output = (name: string, value: string, description: string) => {
@@ -186,6 +224,9 @@ export class BootstrapStack extends TerraformStack {
     if (this.planRole) {
       output(BOOTSTRAP_OUTPUTS.planRoleArn, this.planRole.arn, `ci.planRole of ${file}: the read-only role pull-request jobs of ${repository} assume`);
     }
+    output(BOOTSTRAP_OUTPUTS.permissionsBoundaryArn, this.boundary.arn,
+      `The permissions boundary every role the ${settings.namePrefix} platform creates is to carry (permissions_boundary); ` +
+        `the deploy role requires it ${reach.boundary.enforce ? 'now' : 'once enforcePermissionsBoundary is on'}`);
     output(BOOTSTRAP_OUTPUTS.githubOidcProviderArn, this.oidc.arn,
       `The account's GitHub OIDC provider, trusted by the roles (${settings.ci.createOidcProvider ? 'created here' : 'created before: ci.createOidcProvider is false'})`);
 

@@ -1,6 +1,6 @@
 /**
  * What the deploy and plan roles may do, as IAM policy statements grouped into the roles'
- * managed policies.
+ * managed policies, and the permissions boundary of the roles the platform creates.
  *
  * The deploy role creates everything the platform's stacks hold, so its permissions are broad
  * by necessity; they are bounded by the account (one account per environment: nothing else of
@@ -10,16 +10,22 @@
  *   `*` alone are on `*`, each in a statement of its own;
  * - IAM: roles and policies named `<project>-<env>-*` only (core's naming), `iam:PassRole` for
  *   those roles only, service-linked roles only for the services that need one; the deploy and
- *   plan roles are named outside that prefix, so they cannot change their own permissions;
- * - data: objects of the platform's buckets (`<project>-<env>-*`), tables of its Glue databases
- *   (`<project>_<env>_*`), and the platform's keys (tagged with its project and environment);
+ *   plan roles are named outside that prefix, so they cannot change their own permissions. It may
+ *   set the permissions boundary ({@link boundaryPermissions}) on those roles, never remove one,
+ *   and, once `boundary.enforce` is on, create roles and give them policies only with it;
+ * - data: configuration of the platform's buckets (`<project>-<env>-*`), but objects only where
+ *   the stacks keep them (the job scripts in the lake's artifacts bucket), tables of its Glue
+ *   databases (`<project>_<env>_*`), and the platform's keys (tagged with its project and
+ *   environment);
  * - state: its own state prefix, and a Deny on tampering with the state bucket, its log bucket
  *   and its key (deleting them or old state versions, rewriting their policies).
  *
  * The plan role reads what the deploy role manages: the same statements with their read actions
  * only (Get, Describe, List, View) and never object contents, except the state it plans against
- * and the platform's job scripts (a refresh of an S3 object reads it). It may write and delete
- * the lock objects (`*.tflock`) S3 native locking writes during a plan.
+ * and the platform's job scripts (a refresh of an S3 object reads it), and decrypts with the
+ * platform's keys through Glue only (the Data Catalog is encrypted with the lake key). It writes
+ * nothing, not even the state's lock objects: its plans run with `-lock=false` (`npm run plan --
+ * --no-lock`).
  */
 import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 
@@ -50,6 +56,17 @@ export interface PermissionScope {
   readonly artifactsBucket: string;
   /** Key prefix of the job scripts in the artifacts bucket, ending in "/". */
   readonly scriptsPrefix: string;
+  /** The permissions boundary of the roles the platform creates ({@link boundaryPermissions}). */
+  readonly boundary: {
+    /** ARN of the boundary's managed policy. */
+    readonly policyArn: string;
+    /**
+     * Whether the deploy role may create roles and give them policies only with the boundary
+     * (`iam:PermissionsBoundary`). Off until every role the platform creates sets it: with it on,
+     * creating a role without the boundary is denied.
+     */
+    readonly enforce: boolean;
+  };
 }
 
 /** The deploy role's managed policies, by key (at most 10 per role; each under 6,144 characters). */
@@ -76,7 +93,7 @@ export const SERVICE_LINKED_ROLE_SERVICES = [
 
 /**
  * Roles DMS requires under these exact names (it creates no service-linked role): the deploy
- * role may pass them to DMS, not create them (see the bootstrap README).
+ * role may pass them to DMS, not create them (see the Delivery section of the repository's README).
  * @see https://docs.aws.amazon.com/dms/latest/userguide/security-iam.html#CHAP_Security.APIRole
  */
 export const DMS_ROLES = ['dms-vpc-role', 'dms-cloudwatch-logs-role'] as const;
@@ -106,12 +123,52 @@ function arns(scope: PermissionScope) {
   };
 }
 
+/**
+ * IAM actions that change something (every IAM action but reads and `iam:PassRole`), by prefix.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+ */
+export const IAM_WRITE_ACTIONS = [
+  'iam:Add*', 'iam:Attach*', 'iam:Change*', 'iam:Create*', 'iam:Deactivate*', 'iam:Delete*', 'iam:Detach*', 'iam:Enable*',
+  'iam:Put*', 'iam:Remove*', 'iam:Reset*', 'iam:Resync*', 'iam:Set*', 'iam:Tag*', 'iam:Untag*', 'iam:Update*', 'iam:Upload*',
+] as const;
+
+/**
+ * The permissions boundary of every role the platform creates: whatever a role's own policies
+ * grant, it never changes IAM (no role, policy or user of its own making; `iam:PassRole` stays,
+ * which some platform roles need to start jobs with other platform roles) and never touches the
+ * Terraform state: its buckets and its key. Everything else is left to the role's own policies
+ * (a boundary grants nothing by itself).
+ */
+export function boundaryPermissions(state: PermissionScope['state']): Statement[] {
+  return [
+    // A boundary caps; the role's own policies grant. "*" here grants nothing on its own.
+    allow('WithinTheRolesOwnPolicies', ['*'], ['*']),
+    { sid: 'DenyIamWrites', effect: 'Deny', actions: [...IAM_WRITE_ACTIONS], resources: ['*'] },
+    {
+      sid: 'DenyState',
+      effect: 'Deny',
+      actions: ['s3:*'],
+      resources: [state.bucketArn, `${state.bucketArn}/*`, state.accessLogsBucketArn, `${state.accessLogsBucketArn}/*`],
+    },
+    { sid: 'DenyStateKey', effect: 'Deny', actions: ['kms:*'], resources: [state.keyArn, state.keyAliasArn] },
+  ];
+}
+
 /** The deploy role's statements, by managed policy (see the module's summary for their bounds). */
 export function deployPermissions(scope: PermissionScope): Record<DeployPolicy, Statement[]> {
   const arn = arns(scope);
   const keys = arn.regional('kms', 'key/*');
   const buckets = arn.s3(`${scope.namePrefix}-*`);
   const stateObjects = `${scope.state.bucketArn}/${scope.state.keyPrefix}/*`;
+  const roles = [arn.global('iam', `role/${scope.namePrefix}-*`)];
+  const withBoundary = { test: 'StringEquals', variable: 'iam:PermissionsBoundary', values: [scope.boundary.policyArn] };
+  // With the boundary enforced, these need it on the role (created with it, or already carrying it).
+  const bounded = scope.boundary.enforce ? ['iam:CreateRole', 'iam:PutRolePolicy'] : [];
+  const roleActions = [
+    'iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy',
+    'iam:TagRole', 'iam:UntagRole', 'iam:ListRoleTags', 'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy',
+    'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:PassRole',
+  ];
   return {
     state: [
       allow('StateList', ['s3:ListBucket'], [scope.state.bucketArn]),
@@ -140,18 +197,21 @@ export function deployPermissions(scope: PermissionScope): Record<DeployPolicy, 
       },
     ],
     identity: [
-      allow('IamRoles', [
-        'iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy',
-        'iam:TagRole', 'iam:UntagRole', 'iam:ListRoleTags', 'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy',
-        'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:PassRole',
-      ], [arn.global('iam', `role/${scope.namePrefix}-*`)]),
+      allow('IamRoles', roleActions.filter((a) => !bounded.includes(a)), roles),
+      ...(bounded.length > 0 ? [allow('IamRolesWithinBoundary', bounded, roles, [withBoundary])] : []),
       // Only the platform's own policies and AWS managed service-role policies, never e.g.
       // AdministratorAccess (the platform attaches no other managed policy).
-      allow('IamAttachPolicies', ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], [arn.global('iam', `role/${scope.namePrefix}-*`)], [{
-        test: 'ArnLike',
-        variable: 'iam:PolicyARN',
-        values: [arn.global('iam', `policy/${scope.namePrefix}-*`), `arn:${scope.partition}:iam::aws:policy/service-role/*`],
-      }]),
+      allow('IamAttachPolicies', ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], roles, [
+        {
+          test: 'ArnLike',
+          variable: 'iam:PolicyARN',
+          values: [arn.global('iam', `policy/${scope.namePrefix}-*`), `arn:${scope.partition}:iam::aws:policy/service-role/*`],
+        },
+        ...(scope.boundary.enforce ? [withBoundary] : []),
+      ]),
+      // The boundary may be set (on roles created before it was required), never another one, and never removed.
+      allow('IamRoleBoundary', ['iam:PutRolePermissionsBoundary'], roles, [withBoundary]),
+      { sid: 'DenyBoundaryRemoval', effect: 'Deny', actions: ['iam:DeleteRolePermissionsBoundary'], resources: roles },
       allow('IamPolicies', [
         'iam:CreatePolicy', 'iam:DeletePolicy', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:CreatePolicyVersion', 'iam:DeletePolicyVersion',
         'iam:ListPolicyVersions', 'iam:TagPolicy', 'iam:UntagPolicy', 'iam:ListPolicyTags', 'iam:ListEntitiesForPolicy',
@@ -182,9 +242,12 @@ export function deployPermissions(scope: PermissionScope): Record<DeployPolicy, 
         's3:GetBucket*', 's3:PutBucket*', 's3:DeleteBucketPolicy', 's3:GetAccelerateConfiguration', 's3:GetEncryptionConfiguration',
         's3:PutEncryptionConfiguration', 's3:GetLifecycleConfiguration', 's3:PutLifecycleConfiguration', 's3:GetReplicationConfiguration',
       ], [buckets]),
+      // The only objects the stacks manage: the job scripts (aws_s3_object). The bucket is
+      // versioned, and the provider deletes a versioned object by deleting each of its versions,
+      // which takes DeleteObjectVersion (a changed script has a new key: the old one is deleted).
       allow('S3Objects', [
-        's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:DeleteObjectVersion',
-      ], [`${buckets}/*`]),
+        's3:GetObject', 's3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:DeleteObjectVersion',
+      ], [arn.s3(`${scope.artifactsBucket}/${scope.scriptsPrefix}*`)]),
       // Defined on "*" only.
       allow('S3Account', ['s3:ListAllMyBuckets'], ['*']),
       allow('Glue', [
@@ -408,15 +471,22 @@ export function planPermissions(scope: PermissionScope): Record<PlanPolicy, Stat
   return {
     state: [
       allow('StateList', ['s3:ListBucket'], [scope.state.bucketArn]),
+      // Its plans take no lock (-lock=false): it reads the state and writes nothing.
       allow('StateRead', ['s3:GetObject'], [stateObjects]),
-      // S3 native locking writes a lock object beside the state even for a plan.
-      allow('StateLock', ['s3:PutObject', 's3:DeleteObject'], [`${stateObjects}.tflock`]),
       allow('StateKey', ['kms:Decrypt', 'kms:GenerateDataKey'], [scope.state.keyArn]),
       // Refreshing an S3 object (a job script) reads its head, which takes s3:GetObject.
       allow('JobScripts', ['s3:GetObject', 's3:GetObjectTagging'], [`arn:${scope.partition}:s3:::${scope.artifactsBucket}/${scope.scriptsPrefix}*`]),
     ],
     'read-identity': readOnly(deploy.identity),
-    'read-data': readOnly(deploy.data),
+    'read-data': [
+      ...readOnly(deploy.data),
+      // The Data Catalog is encrypted with the lake key: reading a database or table decrypts it,
+      // through Glue only. Key ARNs carry generated ids: the platform's keys are told apart by its tags.
+      allow('ReadCatalogThroughGlue', ['kms:Decrypt'], [arns(scope).regional('kms', 'key/*')], [
+        { test: 'StringEquals', variable: 'kms:ViaService', values: [`glue.${scope.region}.amazonaws.com`] },
+        ...Object.entries(scope.resourceTags).map(([tag, value]) => ({ test: 'StringEquals', variable: `aws:ResourceTag/${tag}`, values: [value] })),
+      ]),
+    ],
     'read-ingestion': readOnly(deploy.ingestion),
     'read-compute': readOnly(deploy.compute),
     'read-operations': readOnly(deploy.operations),

@@ -1,7 +1,8 @@
 import { BI_DEFAULTS } from './bi';
 import { parseEnvironment } from './loader';
+import { TEST_FILE, lines, problemsIn } from './test-support';
 
-const FILE = 'environments/dev.yaml';
+const FILE = TEST_FILE;
 const BASE = 'name: dev\naccount: "111111111111"\nregion: eu-west-1\noffline: true\nlayout: single\n';
 const NETWORK = 'network:\n  vpcId: vpc-0a1b2c3d4e5f67890\n  vpcCidr: 10.20.0.0/16\n  subnets: { eu-west-1a: subnet-0a1b2c3d4e5f67890, eu-west-1b: subnet-0b1c2d3e4f5a67890 }\n';
 /** One curated table, partitioned by order_month. */
@@ -24,18 +25,8 @@ const DATASET = `  datasets:
       columns: [{ name: order_date, type: DATETIME }, { name: orders, type: INTEGER }, { name: revenue, type: DECIMAL }]
 `;
 
-/** The problems of the file `text`, one line each; none when it is valid. */
-const problemsIn = (text: string): string[] => {
-  try {
-    parseEnvironment(text, FILE);
-    return [];
-  } catch (e) {
-    return (e as Error).message.split('\n');
-  }
-};
 /** The problems of a file with LAKE, GOVERNANCE and BI followed by `bi` (lines under bi:). */
 const problemsOf = (bi: string): string[] => problemsIn(`${BASE}${LAKE}${GOVERNANCE}${BI}${bi}`);
-const lines = (...problems: string[]) => problems.map((p) => `${FILE}: ${p}`);
 
 describe('the bi section', () => {
   test('is unset unless written', () => {

@@ -1,7 +1,8 @@
 import { ATHENA_MIN_CUTOFF_MB, GOVERNANCE_DEFAULTS } from './governance';
 import { parseEnvironment } from './loader';
+import { TEST_FILE, lines, problemsIn } from './test-support';
 
-const FILE = 'environments/dev.yaml';
+const FILE = TEST_FILE;
 const BASE = 'name: dev\naccount: "111111111111"\nregion: eu-west-1\noffline: true\nlayout: single\n';
 /** Two curated tables: daily_revenue (partitioned by order_month) and customers. */
 const LAKE = `lake:
@@ -19,18 +20,8 @@ const LAKE = `lake:
 /** The start of a governance section declaring three LF-tags; a case appends the rest, indented by 2. */
 const GOVERNANCE = 'governance:\n  administrators: [arn:aws:iam::111111111111:role/lake-admin]\n  tags:\n    domain: [sales, customer]\n    sensitivity: [public, internal, pii]\n    region: [eu, us]\n';
 
-/** The problems of the file `text`, one line each; none when it is valid. */
-const problemsIn = (text: string): string[] => {
-  try {
-    parseEnvironment(text, FILE);
-    return [];
-  } catch (e) {
-    return (e as Error).message.split('\n');
-  }
-};
 /** The problems of a file with LAKE and GOVERNANCE followed by `governance` (lines under governance:). */
 const problemsOf = (governance: string): string[] => problemsIn(`${BASE}${LAKE}${GOVERNANCE}${governance}`);
-const lines = (...problems: string[]) => problems.map((p) => `${FILE}: ${p}`);
 
 describe('the governance section', () => {
   test('needs an administrator when the file has no deploy role to make one', () => {

@@ -1,7 +1,8 @@
 import { parseEnvironment } from './loader';
+import { TEST_FILE, lines, problemsIn } from './test-support';
 import { ML_DEFAULTS } from './ml';
 
-const FILE = 'environments/dev.yaml';
+const FILE = TEST_FILE;
 const BASE = 'name: dev\naccount: "111111111111"\nregion: eu-west-1\noffline: true\nlayout: single\n';
 const NETWORK = 'network:\n  vpcId: vpc-0a1b2c3d4e5f67890\n  vpcCidr: 10.20.0.0/16\n  subnets: { eu-west-1a: subnet-0a1b2c3d4e5f67890, eu-west-1b: subnet-0b1c2d3e4f5a67890 }\n';
 /** A curated crawler over the predictions, and one of the processed zone. */
@@ -17,18 +18,8 @@ const IMAGE = '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.
 const ml = (batch = '        input: features/churn/\n        output: predictions/churn/\n        crawler: predictions\n') =>
   `ml:\n  persona: scientists\n  models:\n    churn:\n      image: ${IMAGE}\n      artifact: ml/churn/model.tar.gz\n      batch:\n        schedule: cron(0 4 * * ? *)\n${batch}`;
 
-/** The problems of the file `text`, one line each; none when it is valid. */
-const problemsIn = (text: string): string[] => {
-  try {
-    parseEnvironment(text, FILE);
-    return [];
-  } catch (e) {
-    return (e as Error).message.split('\n');
-  }
-};
 /** The problems of a file with a network, CRAWLERS and GOVERNANCE and the batch fields `batch` of model churn. */
 const problemsOf = (batch: string): string[] => problemsIn(`${BASE}${NETWORK}${CRAWLERS}${GOVERNANCE}${ml(batch)}`);
-const lines = (...problems: string[]) => problems.map((p) => `${FILE}: ${p}`);
 
 describe('the ml section', () => {
   test('is unset unless written', () => {
